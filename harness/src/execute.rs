@@ -1,0 +1,160 @@
+//! One run: pack the job, start the firmware, read back its channels and its result record.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use bench_protocol::{files, Job, JobSpec, ResultRecord, Status};
+
+use crate::launch::{self, Ended, Invocation};
+use crate::spec::Spec;
+use crate::target::Target;
+
+/// The seed of the guest's random generator unless the user sets one: runs are reproducible.
+pub const DEFAULT_SEED: u64 = 0x5849_4c41_4245_4e43;
+/// Guest operand stack given to WAMR per instance.
+pub const DEFAULT_STACK_SIZE: u32 = 64 * 1024;
+
+/// Settings shared by every run of a session.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub seed: u64,
+    /// The realtime clock at boot, in nanoseconds since the Unix epoch.
+    pub start_time_ns: u64,
+    pub heap_budget: u32,
+    /// Keep each job directory (for debugging) instead of deleting it.
+    pub keep_job_dirs: bool,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        RunSettings { seed: DEFAULT_SEED, start_time_ns: now.as_nanos() as u64, heap_budget: 0, keep_job_dirs: false }
+    }
+}
+
+/// What a run produced.
+#[derive(Debug, Clone)]
+pub struct RunOutput {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub diagnostics: String,
+    pub end: RunEnd,
+    pub wall: Duration,
+    pub invocation: Invocation,
+    /// Kept only when asked for.
+    pub job_dir: Option<PathBuf>,
+}
+
+/// How a run ended, as far as the harness can tell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEnd {
+    /// The firmware wrote its result record.
+    Finished(Record),
+    /// The run was killed at its timeout.
+    TimedOut(Duration),
+    /// The run did not get as far as the guest: QEMU failed, or the firmware left no record.
+    Infrastructure(String),
+}
+
+/// An owned copy of the firmware's [`ResultRecord`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub status: Status,
+    pub exit_code: u32,
+    pub message: String,
+    pub instructions: Option<u64>,
+    pub heap_peak: Option<u64>,
+    pub stack_peak: Option<u64>,
+}
+
+/// Runs `module` on `target` as `spec` says.
+pub fn run_module(
+    target: &Target,
+    executable: &Path,
+    module_name: &str,
+    module: Vec<u8>,
+    spec: &Spec,
+    settings: &RunSettings,
+) -> anyhow::Result<RunOutput> {
+    let job_dir = tempfile::Builder::new().prefix("xbench-job-").tempdir().context("creating a job directory")?;
+    let mut args = vec![module_name.as_bytes().to_vec()];
+    args.extend(spec.args.iter().map(|a| a.as_bytes().to_vec()));
+    let job = JobSpec {
+        seed: settings.seed,
+        start_time_ns: settings.start_time_ns,
+        heap_budget: settings.heap_budget,
+        stack_size: DEFAULT_STACK_SIZE,
+        args,
+        env: spec.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes()).collect(),
+        stdin: spec.stdin.clone(),
+        module,
+    };
+    std::fs::write(job_dir.path().join(files::JOB), Job::encode(&job)).context("writing the job file")?;
+
+    let invocation = launch::invocation(target, executable, job_dir.path())?;
+    let timeout = Duration::from_secs_f64(spec.timeout_seconds * target.timeout_multiplier);
+    let finished = launch::run(&invocation, job_dir.path(), timeout)?;
+
+    let read = |name: &str| std::fs::read(job_dir.path().join(name)).unwrap_or_default();
+    let end = match finished.ended {
+        Ended::TimedOut => RunEnd::TimedOut(timeout),
+        ended => read_record(job_dir.path(), ended),
+    };
+    let output = RunOutput {
+        stdout: read(files::STDOUT),
+        stderr: read(files::STDERR),
+        diagnostics: String::from_utf8_lossy(&read(files::DIAGNOSTICS)).into_owned(),
+        end,
+        wall: finished.wall,
+        invocation,
+        job_dir: None,
+    };
+    if settings.keep_job_dirs {
+        let kept = job_dir.keep();
+        return Ok(RunOutput { job_dir: Some(kept), ..output });
+    }
+    Ok(output)
+}
+
+/// Reads the result record and checks it against the process's exit status.
+fn read_record(job_dir: &Path, ended: Ended) -> RunEnd {
+    let process_said = || {
+        let log = std::fs::read_to_string(job_dir.join("process.stderr")).unwrap_or_default();
+        let log = log.trim();
+        let how = match ended {
+            Ended::Exited(code) => format!("exited with status {code}"),
+            Ended::Signalled(signal) => format!("was killed by signal {signal}"),
+            Ended::TimedOut => "timed out".to_string(),
+        };
+        if log.is_empty() {
+            how
+        } else {
+            format!("{how}; it said: {log}")
+        }
+    };
+    let Ok(text) = std::fs::read_to_string(job_dir.join(files::RESULT)) else {
+        return RunEnd::Infrastructure(format!("the firmware left no result record; the process {}", process_said()));
+    };
+    let record = match ResultRecord::parse(&text) {
+        Ok(record) => record,
+        Err(e) => return RunEnd::Infrastructure(format!("{e}; the process {}", process_said())),
+    };
+    let status = record.status.unwrap_or(Status::Panic);
+    let expected = status.process_exit_status(record.exit_code) & 0xff;
+    if ended != Ended::Exited(expected as i32) {
+        return RunEnd::Infrastructure(format!(
+            "the result record says `{status}` (exit code {}), which must end the process with status {expected}, but the process {}",
+            record.exit_code,
+            process_said()
+        ));
+    }
+    RunEnd::Finished(Record {
+        status,
+        exit_code: record.exit_code,
+        message: record.message.to_string(),
+        instructions: record.instructions,
+        heap_peak: record.heap_peak,
+        stack_peak: record.stack_peak,
+    })
+}

@@ -1,0 +1,241 @@
+//! `xbench`: the bench's command line.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use bench_protocol::Status;
+use clap::{Parser, Subcommand};
+
+use harness::execute::{run_module, RunEnd, RunSettings, DEFAULT_SEED};
+use harness::launch::invocation;
+use harness::spec::Spec;
+use harness::suite::{failure_details, result_line, run_suite, summary_line, Suite, SuiteOptions};
+use harness::target::{Target, TargetSet};
+use harness::verdict::OutputMatch;
+use harness::{firmware, find_root, suite_build};
+
+#[derive(Parser)]
+#[command(name = "xbench", about = "Cross-compilation test bench for Xila's WebAssembly VM", version)]
+struct Cli {
+    /// The bench's checkout (default: found from the current directory).
+    #[arg(long, global = true)]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Seed of the guest's random_get generator.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    /// Keep each run's job directory (job, channels, result record) and print where it is.
+    #[arg(long)]
+    keep: bool,
+}
+
+#[derive(Subcommand)]
+enum Commands {
+    /// Run one module on a target; print its stdout and stderr and exit with its status.
+    Run {
+        #[arg(long, short)]
+        target: String,
+        /// A `.wasm` module, or a `.wat` text module.
+        module: PathBuf,
+        /// Environment variables for the guest, as NAME=value.
+        #[arg(long = "env", short = 'e')]
+        env: Vec<String>,
+        /// A file whose bytes become the guest's stdin.
+        #[arg(long)]
+        stdin: Option<PathBuf>,
+        /// Seconds before the run is killed.
+        #[arg(long, default_value_t = harness::spec::DEFAULT_TIMEOUT_SECONDS)]
+        timeout: f64,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Arguments for the guest.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Run every `*.wasm` of a suite directory against its `.json` spec.
+    Test {
+        #[arg(long, short)]
+        target: String,
+        suite: PathBuf,
+        /// Run only tests whose names contain one of these.
+        filters: Vec<String>,
+        /// Filters must equal the test name.
+        #[arg(long)]
+        exact: bool,
+        /// Tests run at once (default: the number of cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// How stdout and stderr are compared with the spec.
+        #[arg(long, value_enum, default_value_t = OutputMatch::Prefix)]
+        output_match: OutputMatch,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// List the targets with their QEMU command lines.
+    Targets,
+    /// Build a target's firmware (or the host runner) if it is missing or stale.
+    Build {
+        #[arg(long, short)]
+        target: String,
+    },
+    /// Compile a source suite (`conformance/<suite>`) into a runnable suite directory.
+    BuildSuite { source: PathBuf, out: PathBuf },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("xbench: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let root = cli.root.unwrap_or_else(find_root);
+    let load_targets = || TargetSet::load(&root.join("targets")).map_err(anyhow::Error::from);
+    match cli.command {
+        Commands::Run { target, module, env, stdin, timeout, run, args } => {
+            let targets = load_targets()?;
+            let target = targets.get(&target)?;
+            let spec = Spec {
+                args,
+                env: env.iter().map(|pair| parse_env(pair)).collect::<anyhow::Result<_>>()?,
+                stdin: match stdin {
+                    Some(file) => std::fs::read(&file).with_context(|| format!("reading stdin file {}", file.display()))?,
+                    None => Vec::new(),
+                },
+                timeout_seconds: timeout,
+                ..Spec::default()
+            };
+            run_one(&root, target, &module, &spec, &settings(&run))
+        }
+        Commands::Test { target, suite, filters, exact, jobs, output_match, run } => {
+            let targets = load_targets()?;
+            let target = targets.get(&target)?;
+            test_suite(&root, target, &suite, &filters, exact, jobs, output_match, &settings(&run))
+        }
+        Commands::Targets => {
+            let targets = load_targets()?;
+            let example = Path::new("<firmware>");
+            for target in targets.targets.values() {
+                let command = invocation(target, example, Path::new("<job-dir>"))?;
+                println!("{:<10} {:<32} {}", target.name, target.rust_target, target.description);
+                println!("           {}", command.to_shell());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Commands::Build { target } => {
+            let targets = load_targets()?;
+            let executable = firmware::ensure_built(&root, targets.get(&target)?)?;
+            println!("{}", executable.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Commands::BuildSuite { source, out } => {
+            let names = suite_build::build_suite(&root, &source, &out)?;
+            println!("built {} test modules into {}", names.len(), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn settings(run: &RunArgs) -> RunSettings {
+    RunSettings { seed: run.seed, keep_job_dirs: run.keep, ..RunSettings::default() }
+}
+
+fn parse_env(pair: &str) -> anyhow::Result<(String, String)> {
+    let (name, value) = pair.split_once('=').with_context(|| format!("--env {pair:?} is not NAME=value"))?;
+    Ok((name.to_string(), value.to_string()))
+}
+
+/// Reads a module, compiling WAT, and checks it with wasmparser before any QEMU starts, so that
+/// a load error can carry the validator's explanation beside WAMR's.
+fn read_module(path: &Path) -> anyhow::Result<(Vec<u8>, Option<String>)> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read module {}", path.display()))?;
+    let bytes = if path.extension().is_some_and(|e| e == "wat") {
+        wat::parse_bytes(&bytes).with_context(|| format!("compiling {}", path.display()))?.into_owned()
+    } else {
+        bytes
+    };
+    let problem = wasmparser::Validator::new().validate_all(&bytes).err().map(|e| e.to_string());
+    Ok((bytes, problem))
+}
+
+fn run_one(root: &Path, target: &Target, module: &Path, spec: &Spec, settings: &RunSettings) -> anyhow::Result<ExitCode> {
+    let (bytes, problem) = read_module(module)?;
+    let executable = firmware::ensure_built(root, target)?;
+    let name = module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let output = run_module(target, &executable, &name, bytes, spec, settings)?;
+    std::io::stdout().write_all(&output.stdout)?;
+    std::io::stdout().flush()?;
+    std::io::stderr().write_all(&output.stderr)?;
+    if let Some(dir) = &output.job_dir {
+        eprintln!("xbench: job directory kept at {}", dir.display());
+    }
+    match output.end {
+        RunEnd::Finished(record) => {
+            if record.status != Status::Exited {
+                eprintln!("xbench: {}: {}", record.status, record.message);
+                if let (Status::LoadError, Some(problem)) = (record.status, &problem) {
+                    eprintln!("xbench: wasmparser: {problem}");
+                }
+            }
+            let status = record.status.process_exit_status(record.exit_code);
+            Ok(ExitCode::from((status & 0xff) as u8))
+        }
+        RunEnd::TimedOut(after) => {
+            eprintln!("xbench: timeout: the guest was killed after {:.1} s", after.as_secs_f64());
+            Ok(ExitCode::from(124))
+        }
+        RunEnd::Infrastructure(message) => bail!("{message}\ncommand: {}", output.invocation.to_shell()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn test_suite(
+    root: &Path,
+    target: &Target,
+    dir: &Path,
+    filters: &[String],
+    exact: bool,
+    jobs: Option<usize>,
+    output_match: OutputMatch,
+    settings: &RunSettings,
+) -> anyhow::Result<ExitCode> {
+    let mut suite = Suite::load(dir)?;
+    for test in &suite.tests {
+        for key in &test.spec.unknown_keys {
+            eprintln!("xbench: warning: {}: unknown spec key `{key}` ignored", test.name);
+        }
+    }
+    suite.filter(filters, exact);
+    if suite.tests.is_empty() {
+        bail!("suite {} has no tests{}", dir.display(), if filters.is_empty() { "" } else { " matching the filters" });
+    }
+    let executable = firmware::ensure_built(root, target)?;
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1));
+    println!("running {} tests of {} on {} ({jobs} at a time)", suite.tests.len(), suite.manifest.name, target.name);
+    let started = Instant::now();
+    let options = SuiteOptions { target, executable: &executable, settings, output_match, jobs };
+    let results = run_suite(&suite, &options, &|result| {
+        let mut text = result_line(&target.name, result);
+        text.push('\n');
+        if !result.outcome.passed() {
+            text.push_str(&failure_details(result));
+        }
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+    });
+    println!("{}", summary_line(&results, started.elapsed()));
+    Ok(if results.iter().all(|r| r.outcome.passed()) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

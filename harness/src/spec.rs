@@ -1,0 +1,249 @@
+//! Test specs in the wasi-testsuite legacy form (`<test>.json` beside `<test>.wasm`), and the
+//! suite's `manifest.json`.
+//!
+//! Keys of the format: `args`, `env`, `root`, `dirs`, `exit_code`, `stdout`, `stderr`.
+//! Keys this bench adds (other runners ignore unknown keys with a warning):
+//! - `stdin`: bytes fed to the guest's stdin;
+//! - `status`: the expected end of the run when it is not an exit, for example `"trap"`;
+//! - `message`: text the firmware's message must contain (the trap message, say);
+//! - `timeout`: seconds before the run is killed (default [`DEFAULT_TIMEOUT_SECONDS`]).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use bench_protocol::Status;
+use serde_json::Value;
+
+/// Seconds a test may run before it is killed, unless its spec says otherwise. The
+/// wasi-testsuite runner uses 5 s on native runtimes; emulation gets twice that.
+pub const DEFAULT_TIMEOUT_SECONDS: f64 = 10.0;
+
+/// What a test expects, and how to run it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub stdin: Vec<u8>,
+    pub exit_code: u32,
+    pub stdout: Option<String>,
+    pub stderr: Option<String>,
+    pub status: Status,
+    pub message: Option<String>,
+    pub timeout_seconds: f64,
+    /// `root` or `dirs`: preopened directories (the file system comes in a later stage).
+    pub dirs: Vec<String>,
+    /// Keys this runner does not know; reported as warnings.
+    pub unknown_keys: Vec<String>,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: Vec::new(),
+            exit_code: 0,
+            stdout: None,
+            stderr: None,
+            status: Status::Exited,
+            message: None,
+            timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
+            dirs: Vec::new(),
+            unknown_keys: Vec::new(),
+        }
+    }
+}
+
+impl Spec {
+    /// Reads a spec file. A broken file is an error naming the file and the field.
+    pub fn load(file: &Path) -> anyhow::Result<Spec> {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("spec file {}: cannot read it", file.display()))?;
+        Spec::parse(&text).with_context(|| format!("spec file {}", file.display()))
+    }
+
+    /// The spec of the module at `module`: its `.json` sibling, or the defaults if there is none.
+    pub fn for_module(module: &Path) -> anyhow::Result<Spec> {
+        let file = module.with_extension("json");
+        if file.exists() {
+            Spec::load(&file)
+        } else {
+            Ok(Spec::default())
+        }
+    }
+
+    pub fn parse(text: &str) -> anyhow::Result<Spec> {
+        let value: Value = serde_json::from_str(text).context("not valid JSON")?;
+        let Value::Object(fields) = value else { bail!("the top level must be a JSON object") };
+        let mut spec = Spec::default();
+        for (key, value) in &fields {
+            match key.as_str() {
+                "args" => spec.args = string_list(key, value)?,
+                "dirs" => spec.dirs = string_list(key, value)?,
+                "root" => spec.dirs = vec![string(key, value)?],
+                "env" => spec.env = string_map(key, value)?,
+                "stdin" => spec.stdin = string(key, value)?.into_bytes(),
+                "stdout" => spec.stdout = Some(string(key, value)?),
+                "stderr" => spec.stderr = Some(string(key, value)?),
+                "message" => spec.message = Some(string(key, value)?),
+                "exit_code" => {
+                    spec.exit_code = value
+                        .as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .with_context(|| format!("field `{key}` must be an integer from 0 to 4294967295"))?
+                }
+                "status" => {
+                    let name = string(key, value)?;
+                    spec.status = Status::from_name(&name).with_context(|| {
+                        let names: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
+                        format!("field `{key}`: unknown status {name:?}; expected one of {}", names.join(", "))
+                    })?
+                }
+                "timeout" => {
+                    spec.timeout_seconds = value
+                        .as_f64()
+                        .filter(|s| *s > 0.0)
+                        .with_context(|| format!("field `{key}` must be a positive number of seconds"))?
+                }
+                "operations" | "proposals" => {
+                    bail!("field `{key}` belongs to the preview-2 spec form, which this bench does not support")
+                }
+                _ => spec.unknown_keys.push(key.clone()),
+            }
+        }
+        Ok(spec)
+    }
+}
+
+fn string(key: &str, value: &Value) -> anyhow::Result<String> {
+    value.as_str().map(str::to_owned).with_context(|| format!("field `{key}` must be a string"))
+}
+
+fn string_list(key: &str, value: &Value) -> anyhow::Result<Vec<String>> {
+    let items = value.as_array().with_context(|| format!("field `{key}` must be a list of strings"))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| string(&format!("{key}[{i}]"), item))
+        .collect()
+}
+
+fn string_map(key: &str, value: &Value) -> anyhow::Result<Vec<(String, String)>> {
+    let map = value.as_object().with_context(|| format!("field `{key}` must be an object of strings"))?;
+    map.iter()
+        .map(|(name, item)| Ok((name.clone(), string(&format!("{key}.{name}"), item)?)))
+        .collect()
+}
+
+/// A suite's `manifest.json`: exactly `name` and `version`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    pub name: String,
+    pub version: Option<String>,
+}
+
+impl Manifest {
+    /// Reads `<dir>/manifest.json`; without one, the suite is named after its directory.
+    pub fn for_suite(dir: &Path) -> anyhow::Result<Manifest> {
+        let file = dir.join("manifest.json");
+        if !file.exists() {
+            return Ok(Manifest { name: dir.display().to_string(), version: None });
+        }
+        let context = || format!("manifest {}", file.display());
+        let text = std::fs::read_to_string(&file).with_context(context)?;
+        let fields: BTreeMap<String, Value> =
+            serde_json::from_str(&text).context("not a JSON object").with_context(context)?;
+        let mut manifest = Manifest { name: String::new(), version: None };
+        for (key, value) in &fields {
+            match key.as_str() {
+                "name" => manifest.name = string(key, value).with_context(context)?,
+                "version" => manifest.version = Some(string(key, value).with_context(context)?),
+                _ => bail!("{}: unknown field `{key}` (a manifest has only `name` and `version`)", context()),
+            }
+        }
+        if manifest.name.is_empty() {
+            bail!("{}: missing field `name`", context());
+        }
+        Ok(manifest)
+    }
+}
+
+/// The test modules of a suite directory, sorted by name.
+pub fn discover_modules(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot list suite directory {}", dir.display()))?;
+    let mut modules: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+        .collect();
+    modules.sort();
+    Ok(modules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[test]
+    fn every_key_of_the_format_is_read() {
+        let spec = Spec::parse(
+            r#"{"args": ["a", "b \"q\"\n"], "env": {"K": "v\u00e9"}, "exit_code": 33,
+                "stdout": "out", "stderr": "err", "stdin": "in\n", "status": "trap",
+                "message": "unreachable", "timeout": 2.5, "root": "fs", "extra": 1}"#,
+        )
+        .expect("parses");
+        assert_eq!(spec.args, ["a", "b \"q\"\n"]);
+        assert_eq!(spec.env, [("K".to_string(), "vé".to_string())]);
+        assert_eq!(spec.exit_code, 33);
+        assert_eq!(spec.stdout.as_deref(), Some("out"));
+        assert_eq!(spec.stderr.as_deref(), Some("err"));
+        assert_eq!(spec.stdin, b"in\n");
+        assert_eq!(spec.status, Status::Trap);
+        assert_eq!(spec.message.as_deref(), Some("unreachable"));
+        assert_eq!(spec.timeout_seconds, 2.5);
+        assert_eq!(spec.dirs, ["fs"]);
+        assert_eq!(spec.unknown_keys, ["extra"]);
+    }
+
+    #[test]
+    fn an_empty_spec_expects_a_clean_exit() {
+        let spec = Spec::parse("{}").unwrap();
+        assert_eq!((spec.exit_code, spec.status), (0, Status::Exited));
+        assert_eq!(spec.timeout_seconds, DEFAULT_TIMEOUT_SECONDS);
+    }
+
+    #[rstest]
+    #[case::not_json("{", "not valid JSON")]
+    #[case::not_object("[1]", "JSON object")]
+    #[case::args_type(r#"{"args": "x"}"#, "`args`")]
+    #[case::arg_item(r#"{"args": ["x", 3]}"#, "`args[1]`")]
+    #[case::env_value(r#"{"env": {"K": 1}}"#, "`env.K`")]
+    #[case::exit_code(r#"{"exit_code": -1}"#, "`exit_code`")]
+    #[case::status(r#"{"status": "melted"}"#, "unknown status")]
+    #[case::timeout(r#"{"timeout": 0}"#, "`timeout`")]
+    #[case::preview2(r#"{"operations": []}"#, "preview-2")]
+    fn a_broken_spec_names_the_field(#[case] text: &str, #[case] expected: &str) {
+        let message = format!("{:#}", Spec::parse(text).unwrap_err());
+        assert!(message.contains(expected), "{message}");
+    }
+
+    #[test]
+    fn a_broken_spec_file_names_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("t.json");
+        std::fs::write(&file, r#"{"exit_code": "zero"}"#).unwrap();
+        let message = format!("{:#}", Spec::load(&file).unwrap_err());
+        assert!(message.contains("t.json") && message.contains("`exit_code`"), "{message}");
+    }
+
+    #[test]
+    fn manifests_allow_only_name_and_version() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Manifest::for_suite(dir.path()).unwrap().name, dir.path().display().to_string());
+        std::fs::write(dir.path().join("manifest.json"), r#"{"name": "S", "version": "wasm32-wasip1"}"#).unwrap();
+        assert_eq!(Manifest::for_suite(dir.path()).unwrap().name, "S");
+        std::fs::write(dir.path().join("manifest.json"), r#"{"name": "S", "extra": 1}"#).unwrap();
+        assert!(format!("{:#}", Manifest::for_suite(dir.path()).unwrap_err()).contains("`extra`"));
+    }
+}

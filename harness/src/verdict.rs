@@ -1,0 +1,210 @@
+//! Comparing a run with its spec, and naming the outcome.
+
+use std::fmt;
+use std::time::Duration;
+
+use bench_protocol::Status;
+
+use crate::execute::{RunEnd, RunOutput};
+use crate::spec::Spec;
+
+/// How stdout and stderr are compared with the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputMatch {
+    /// The expected text must be the whole stream.
+    Exact,
+    /// The expected text must start the stream (the wasi-testsuite runner's rule).
+    Prefix,
+}
+
+/// The outcome of one test, kept distinct so that a crash never reads as a timeout.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Pass,
+    /// The run finished but differs from the spec; each entry explains one difference.
+    Fail(Vec<String>),
+    /// A trap, CPU fault or firmware panic the spec did not expect.
+    Crash { status: Status, message: String },
+    Timeout(Duration),
+    OutOfMemory(String),
+    /// QEMU did not start, or the firmware left no usable record.
+    Infrastructure(String),
+}
+
+impl Outcome {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Pass => "PASS",
+            Outcome::Fail(_) => "FAIL",
+            Outcome::Crash { .. } => "CRASH",
+            Outcome::Timeout(_) => "TIMEOUT",
+            Outcome::OutOfMemory(_) => "OUT-OF-MEMORY",
+            Outcome::Infrastructure(_) => "INFRA-ERROR",
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        *self == Outcome::Pass
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Pass => Ok(()),
+            Outcome::Fail(reasons) => f.write_str(&reasons.join("\n")),
+            Outcome::Crash { status, message } => write!(f, "{status}: {message}"),
+            Outcome::Timeout(after) => write!(f, "killed after {:.1} s", after.as_secs_f64()),
+            Outcome::OutOfMemory(message) => f.write_str(message),
+            Outcome::Infrastructure(message) => f.write_str(message),
+        }
+    }
+}
+
+/// Judges a run against its spec.
+pub fn judge(spec: &Spec, run: &RunOutput, output_match: OutputMatch) -> Outcome {
+    let record = match &run.end {
+        RunEnd::TimedOut(after) => return Outcome::Timeout(*after),
+        RunEnd::Infrastructure(message) => return Outcome::Infrastructure(message.clone()),
+        RunEnd::Finished(record) => record,
+    };
+    if record.status != spec.status {
+        match record.status {
+            Status::Trap | Status::Fault | Status::Panic => {
+                return Outcome::Crash { status: record.status, message: record.message.clone() }
+            }
+            Status::OutOfMemory => return Outcome::OutOfMemory(record.message.clone()),
+            Status::JobError => return Outcome::Infrastructure(record.message.clone()),
+            Status::Exited | Status::LoadError => {}
+        }
+    }
+    let mut reasons = Vec::new();
+    if record.status != spec.status {
+        let detail = if record.message.is_empty() { String::new() } else { format!(" ({})", record.message) };
+        reasons.push(format!("status: expected `{}`, got `{}`{detail}", spec.status, record.status));
+    } else if record.status == Status::Exited && record.exit_code != spec.exit_code {
+        reasons.push(format!("exit code: expected {}, got {}", spec.exit_code, record.exit_code));
+    }
+    if let Some(expected) = &spec.message {
+        if !record.message.contains(expected.as_str()) {
+            reasons.push(format!("message: expected it to contain {expected:?}, got {:?}", record.message));
+        }
+    }
+    for (name, expected, actual) in [("stdout", &spec.stdout, &run.stdout), ("stderr", &spec.stderr, &run.stderr)] {
+        if let Some(expected) = expected {
+            if let Some(difference) = compare_stream(name, expected.as_bytes(), actual, output_match) {
+                reasons.push(difference);
+            }
+        }
+    }
+    if reasons.is_empty() {
+        Outcome::Pass
+    } else {
+        Outcome::Fail(reasons)
+    }
+}
+
+/// Describes how `actual` differs from `expected`, or `None` if it matches.
+fn compare_stream(name: &str, expected: &[u8], actual: &[u8], output_match: OutputMatch) -> Option<String> {
+    let matches = match output_match {
+        OutputMatch::Exact => actual == expected,
+        OutputMatch::Prefix => actual.starts_with(expected),
+    };
+    if matches {
+        return None;
+    }
+    let first_difference = expected.iter().zip(actual).take_while(|(a, b)| a == b).count();
+    let rule = match output_match {
+        OutputMatch::Exact => "",
+        OutputMatch::Prefix => " (as a prefix)",
+    };
+    Some(format!(
+        "{name} differs at byte {first_difference}{rule}:\n  - expected: {}\n  + actual:   {}",
+        escape(expected),
+        escape(actual)
+    ))
+}
+
+/// Shows bytes as a quoted string with control and non-UTF-8 bytes escaped.
+pub fn escape(bytes: &[u8]) -> String {
+    const LIMIT: usize = 400;
+    let shown = &bytes[..bytes.len().min(LIMIT)];
+    let mut text = format!("\"{}\"", shown.escape_ascii());
+    if bytes.len() > LIMIT {
+        text.push_str(&format!(" ... ({} bytes in all)", bytes.len()));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::execute::Record;
+    use crate::launch::Invocation;
+
+    fn finished(status: Status, exit_code: u32, stdout: &[u8]) -> RunOutput {
+        RunOutput {
+            stdout: stdout.to_vec(),
+            stderr: Vec::new(),
+            diagnostics: String::new(),
+            end: RunEnd::Finished(Record {
+                status,
+                exit_code,
+                message: "Exception: unreachable".into(),
+                instructions: None,
+                heap_peak: None,
+                stack_peak: None,
+            }),
+            wall: Duration::ZERO,
+            invocation: Invocation { program: "qemu".into(), args: vec![] },
+            job_dir: None,
+        }
+    }
+
+    fn spec(stdout: Option<&str>) -> Spec {
+        Spec { stdout: stdout.map(str::to_owned), ..Spec::default() }
+    }
+
+    #[test]
+    fn matching_output_and_exit_pass() {
+        assert_eq!(judge(&spec(Some("hi\n")), &finished(Status::Exited, 0, b"hi\n"), OutputMatch::Exact), Outcome::Pass);
+    }
+
+    #[test]
+    fn prefix_matching_accepts_more_output_and_exact_does_not() {
+        let run = finished(Status::Exited, 0, b"hi\nmore");
+        assert_eq!(judge(&spec(Some("hi\n")), &run, OutputMatch::Prefix), Outcome::Pass);
+        let Outcome::Fail(reasons) = judge(&spec(Some("hi\n")), &run, OutputMatch::Exact) else { panic!() };
+        assert!(reasons[0].contains("stdout differs at byte 3"), "{reasons:?}");
+    }
+
+    #[test]
+    fn a_wrong_exit_code_fails_with_both_codes() {
+        let Outcome::Fail(reasons) = judge(&spec(None), &finished(Status::Exited, 33, b""), OutputMatch::Exact) else {
+            panic!()
+        };
+        assert_eq!(reasons, ["exit code: expected 0, got 33"]);
+    }
+
+    #[test]
+    fn an_unexpected_trap_is_a_crash_and_an_expected_one_passes() {
+        let run = finished(Status::Trap, 0, b"");
+        assert!(matches!(judge(&spec(None), &run, OutputMatch::Exact), Outcome::Crash { status: Status::Trap, .. }));
+        let expecting = Spec { status: Status::Trap, message: Some("unreachable".into()), ..Spec::default() };
+        assert_eq!(judge(&expecting, &run, OutputMatch::Exact), Outcome::Pass);
+    }
+
+    #[test]
+    fn timeouts_and_infrastructure_errors_stay_distinct() {
+        let mut run = finished(Status::Exited, 0, b"");
+        run.end = RunEnd::TimedOut(Duration::from_secs(1));
+        assert_eq!(judge(&spec(None), &run, OutputMatch::Exact), Outcome::Timeout(Duration::from_secs(1)));
+        run.end = RunEnd::Infrastructure("qemu died".into());
+        assert_eq!(judge(&spec(None), &run, OutputMatch::Exact), Outcome::Infrastructure("qemu died".into()));
+    }
+
+    #[test]
+    fn escaping_shows_control_and_binary_bytes() {
+        assert_eq!(escape(b"a\n\"\xff"), "\"a\\n\\\"\\xff\"");
+    }
+}
