@@ -1,1 +1,401 @@
-fn main() {}
+//! Builds WAMR 2.4.3 (fast interpreter + libc-wasi) from the `wamrx-sys` package sources with
+//! the `cc` crate, on this crate's own platform header (`platform/`), and generates bindings for
+//! `wasm_export.h`.
+//!
+//! Target facts (WAMR target name, C compiler and its flags) come from the bench's target
+//! description file named by `XILA_TARGET_FILE`, so that the firmware, the harness and this build
+//! read one source of truth.
+//!
+//! Memory: WAMR is configured at run time (by xila-runtime) with `Alloc_With_System_Allocator`,
+//! so every WAMR allocation goes through `os_malloc`/`os_realloc`/`os_free`, which xila-runtime
+//! implements over the Rust global allocator. That keeps one heap, one budget and one peak
+//! counter for WAMR's own data and the guest's linear memory (allocated with `os_mmap`).
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const WAMRX_PACKAGE: &str = "wamrx-sys-0.3.0";
+
+fn main() {
+    if let Err(message) = build() {
+        // A panic would bury the message under a backtrace hint; this reads better in cargo's output.
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+struct TargetFile {
+    path: PathBuf,
+    wamr_target: String,
+    c_compiler: Option<String>,
+    c_flags: Vec<String>,
+}
+
+fn build() -> Result<(), String> {
+    let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR")?);
+    let target = env_var("TARGET")?;
+    let target_os = env_var("CARGO_CFG_TARGET_OS")?;
+    let bare_metal = target_os == "none";
+
+    println!("cargo:rerun-if-env-changed=XILA_TARGET_FILE");
+    println!("cargo:rerun-if-env-changed=CARGO_HOME");
+    let target_file = read_target_file(&manifest_dir, bare_metal)?;
+    println!("cargo:rerun-if-changed={}", target_file.path.display());
+
+    let wamr = find_wamr_sources()?;
+    let platform_dir = manifest_dir.join("platform");
+    for entry in ["platform_internal.h", "xila_printf.c"] {
+        println!("cargo:rerun-if-changed={}", platform_dir.join(entry).display());
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+
+    let mut build = cc::Build::new();
+    let mut clang_args: Vec<String> = Vec::new();
+    if bare_metal {
+        let compiler = target_file.c_compiler.clone().ok_or_else(|| {
+            format!("{}: `[c] compiler` is required for a bare-metal target", target_file.path.display())
+        })?;
+        // cc's own target flags for a Rust triple can disagree with the multilib the target
+        // file names (e.g. -march spelling); the target file is the authority.
+        build.compiler(&compiler).no_default_flags(true);
+        if let Some(archiver) = sibling_tool(&compiler, "ar") {
+            build.archiver(archiver);
+        }
+        for flag in &target_file.c_flags {
+            build.flag(flag);
+        }
+        let opt = match env::var("OPT_LEVEL").as_deref() {
+            Ok("0") => "-O0",
+            Ok("1") => "-O1",
+            Ok("s") | Ok("z") => "-Os",
+            _ => "-O2",
+        };
+        build.flag(opt).flag("-g").flag("-ffunction-sections").flag("-fdata-sections");
+
+        let (libc, libgcc, include) = find_libraries(&compiler, &target_file.c_flags)?;
+        for lib in [&libc, &libgcc] {
+            let dir = lib.parent().ok_or_else(|| format!("{} has no parent directory", lib.display()))?;
+            println!("cargo:rustc-link-search=native={}", dir.display());
+        }
+        // Not bundled into the rlib: the firmware's final link resolves them after WAMR.
+        // No libm: on riscv picolibc's libm.a is a stub lld rejects; the maths is in libc.a.
+        println!("cargo:rustc-link-lib=static:-bundle=c");
+        println!("cargo:rustc-link-lib=static:-bundle=gcc");
+        println!("cargo:libc={}", libc.display());
+        println!("cargo:libgcc={}", libgcc.display());
+
+        clang_args.push(format!("--target={}", clang_target(&target)));
+        clang_args.push(format!("-isystem{}", include.display()));
+        // libclang may not find its own resource headers (stdbool.h, stddef.h) for a cross
+        // target; the cross GCC's freestanding headers serve the same purpose.
+        if let Some(dir) = compiler_include_dir(&compiler) {
+            clang_args.push(format!("-isystem{}", dir.display()));
+        }
+    } else {
+        build.flag_if_supported("-std=gnu99");
+    }
+
+    let wasi = wamr.join("core/iwasm/libraries/libc-wasi");
+    let includes = [
+        platform_dir.clone(),
+        wamr.join("core/shared/platform/include"),
+        wamr.join("core/shared/utils"),
+        wamr.join("core/shared/mem-alloc"),
+        wamr.join("core/shared/platform/common/libc-util"),
+        wamr.join("core/iwasm/include"),
+        wamr.join("core/iwasm/common"),
+        wamr.join("core/iwasm/interpreter"),
+        wasi.join("sandboxed-system-primitives/include"),
+        wasi.join("sandboxed-system-primitives/src"),
+    ];
+    for dir in &includes {
+        build.include(dir);
+    }
+    if bare_metal {
+        // Keep the WAMR build honest about which multilib headers it saw.
+        println!("cargo:rerun-if-env-changed=PATH");
+    }
+
+    for (name, value) in defines(&target_file.wamr_target, bare_metal)? {
+        build.define(&name, value.as_deref());
+    }
+    build.warnings(false);
+
+    let mut sources = Vec::new();
+    sources.push(platform_dir.join("xila_printf.c"));
+    sources.extend(c_files(&wamr.join("core/shared/utils"))?);
+    sources.extend(c_files(&wamr.join("core/shared/mem-alloc/ems"))?);
+    sources.push(wamr.join("core/shared/mem-alloc/mem_alloc.c"));
+    sources.extend(c_files(&wamr.join("core/shared/platform/common/libc-util"))?);
+    // wasm_c_api.c is needed even without using the C API: the interpreter's native-call path
+    // references wasm_trap_delete.
+    sources.extend(c_files(&wamr.join("core/iwasm/common"))?);
+    sources.push(wamr.join("core/iwasm/common/arch").join(invoke_native(&target_file.wamr_target)?));
+    for file in ["wasm_loader.c", "wasm_runtime.c", "wasm_interp_fast.c"] {
+        sources.push(wamr.join("core/iwasm/interpreter").join(file));
+    }
+    sources.push(wasi.join("libc_wasi_wrapper.c"));
+    // random.c is replaced by the runtime's deterministic generator (random_buf and
+    // random_uniform in Rust): a bench run must be reproducible from the job's seed.
+    sources.extend(
+        c_files(&wasi.join("sandboxed-system-primitives/src"))?
+            .into_iter()
+            .filter(|path| !path.ends_with("random.c")),
+    );
+    build.files(&sources);
+    build.try_compile("wamr").map_err(|error| format!("compiling WAMR failed: {error}"))?;
+
+    generate_bindings(&wamr, &clang_args)?;
+    Ok(())
+}
+
+fn env_var(name: &str) -> Result<String, String> {
+    env::var(name).map_err(|_| format!("environment variable {name} is not set (is this run by cargo?)"))
+}
+
+fn read_target_file(manifest_dir: &Path, bare_metal: bool) -> Result<TargetFile, String> {
+    let path = match env::var_os("XILA_TARGET_FILE") {
+        Some(path) => PathBuf::from(path),
+        None if bare_metal => {
+            return Err("XILA_TARGET_FILE is not set: a bare-metal build needs the absolute path of \
+                        its target description, e.g. XILA_TARGET_FILE=/path/to/targets/riscv32.toml"
+                .into())
+        }
+        None => manifest_dir.join("../../targets/host.toml"),
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|error| format!("cannot read target file {}: {error}", path.display()))?;
+    let table: toml::Table =
+        text.parse().map_err(|error| format!("target file {} is not TOML: {error}", path.display()))?;
+    let section = |name: &str| table.get(name).and_then(toml::Value::as_table);
+    let wamr_target = section("wamr")
+        .and_then(|wamr| wamr.get("target"))
+        .and_then(toml::Value::as_str)
+        .ok_or_else(|| format!("{}: missing string `[wamr] target`", path.display()))?
+        .to_string();
+    let c = section("c");
+    let c_compiler = c.and_then(|c| c.get("compiler")).and_then(toml::Value::as_str).map(str::to_string);
+    let c_flags = match c.and_then(|c| c.get("flags")) {
+        None => Vec::new(),
+        Some(flags) => flags
+            .as_array()
+            .and_then(|flags| flags.iter().map(|f| f.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
+            .ok_or_else(|| format!("{}: `[c] flags` must be an array of strings", path.display()))?,
+    };
+    Ok(TargetFile { path, wamr_target, c_compiler, c_flags })
+}
+
+fn find_wamr_sources() -> Result<PathBuf, String> {
+    let cargo_home = match env::var_os("CARGO_HOME") {
+        Some(home) => PathBuf::from(home),
+        None => PathBuf::from(env::var_os("HOME").ok_or("neither CARGO_HOME nor HOME is set")?).join(".cargo"),
+    };
+    let registry = cargo_home.join("registry/src");
+    let mut found = Vec::new();
+    if let Ok(indexes) = std::fs::read_dir(&registry) {
+        for index in indexes.flatten() {
+            let candidate = index.path().join(WAMRX_PACKAGE).join("wasm-micro-runtime");
+            if candidate.join("core/iwasm/include/wasm_export.h").exists() {
+                found.push(candidate);
+            }
+        }
+    }
+    found.sort();
+    found.into_iter().next().ok_or_else(|| {
+        format!(
+            "WAMR sources not found under {}/*/{WAMRX_PACKAGE}: run `cargo fetch` (the pinned \
+             wamrx-sys dependency brings them)",
+            registry.display()
+        )
+    })
+}
+
+fn defines(wamr_target: &str, bare_metal: bool) -> Result<Vec<(String, Option<String>)>, String> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    let mut set = |name: &str, value: &str| out.push((name.to_string(), Some(value.to_string())));
+    // Mirrors build-scripts/config_common.cmake for the options we choose.
+    set("BH_MALLOC", "wasm_runtime_malloc");
+    set("BH_FREE", "wasm_runtime_free");
+    set("WASM_ENABLE_INTERP", "1");
+    set("WASM_ENABLE_FAST_INTERP", "1");
+    set("WASM_ENABLE_AOT", "0");
+    set("WASM_ENABLE_JIT", "0");
+    set("WASM_ENABLE_FAST_JIT", "0");
+    set("WASM_ENABLE_LIBC_BUILTIN", "0");
+    set("WASM_ENABLE_LIBC_WASI", "1");
+    set("WASM_ENABLE_MODULE_INST_CONTEXT", "1");
+    set("WASM_ENABLE_BULK_MEMORY", "1");
+    set("WASM_ENABLE_BULK_MEMORY_OPT", "0");
+    set("WASM_ENABLE_REF_TYPES", "1");
+    // LLVM 19+ (Rust's wasm32-wasip1) encodes call_indirect's table index as a LEB.
+    set("WASM_ENABLE_CALL_INDIRECT_OVERLONG", "1");
+    set("WASM_ENABLE_MULTI_MODULE", "0");
+    set("WASM_ENABLE_THREAD_MGR", "0");
+    set("WASM_ENABLE_SHARED_MEMORY", "0");
+    set("WASM_ENABLE_LIB_PTHREAD", "0");
+    set("WASM_ENABLE_LIB_WASI_THREADS", "0");
+    set("WASM_ENABLE_SIMD", "0");
+    set("WASM_ENABLE_MINI_LOADER", "0");
+    set("WASM_ENABLE_SPEC_TEST", "0");
+    set("WASM_DISABLE_HW_BOUND_CHECK", "1");
+    set("WASM_DISABLE_STACK_HW_BOUND_CHECK", "1");
+    // Single-threaded: nothing can wake a blocked call, and there are no signals to do it with.
+    set("WASM_DISABLE_WAKEUP_BLOCKING_OP", "1");
+    set("WASM_DISABLE_WRITE_GS_BASE", "1");
+    // Native stack kept free below the guest's deepest frame for WAMR's trap path and our Rust
+    // platform calls (core::fmt in diagnostics). Larger on the host, where frames are fatter.
+    set("WASM_STACK_GUARD_SIZE", if bare_metal { "4096" } else { "16384" });
+    set("BH_PLATFORM_XILA", "1");
+    // picolibc declares clock ids, clock_nanosleep and friends only with POSIX visibility on.
+    set("_GNU_SOURCE", "1");
+    if !bare_metal {
+        set("NDEBUG", "1");
+    }
+
+    let target = wamr_target.to_ascii_uppercase();
+    let mut flag = |name: &str| out.push((name.to_string(), None));
+    let build_target_name = match target.as_str() {
+        "X86_64" => {
+            flag("BUILD_TARGET_X86_64");
+            None
+        }
+        "RISCV32_ILP32" => {
+            flag("BUILD_TARGET_RISCV32_ILP32");
+            None
+        }
+        "RISCV32_ILP32F" => {
+            flag("BUILD_TARGET_RISCV32_ILP32F");
+            None
+        }
+        "RISCV32" | "RISCV32_ILP32D" => {
+            flag("BUILD_TARGET_RISCV32_ILP32D");
+            None
+        }
+        t if t.starts_with("THUMB") && t.ends_with("_VFP") => {
+            flag("BUILD_TARGET_THUMB_VFP");
+            Some(t.trim_end_matches("_VFP").to_string())
+        }
+        t if t.starts_with("THUMB") => {
+            flag("BUILD_TARGET_THUMB");
+            Some(t.to_string())
+        }
+        other => return Err(format!("unsupported `[wamr] target` {other:?}")),
+    };
+    if let Some(name) = build_target_name {
+        out.push(("BUILD_TARGET".into(), Some(format!("\"{name}\""))));
+    }
+    Ok(out)
+}
+
+fn invoke_native(wamr_target: &str) -> Result<&'static str, String> {
+    let target = wamr_target.to_ascii_uppercase();
+    Ok(match target.as_str() {
+        "X86_64" => "invokeNative_em64.s",
+        t if t.starts_with("RISCV") => "invokeNative_riscv.S",
+        t if t.starts_with("THUMB") && t.ends_with("_VFP") => "invokeNative_thumb_vfp.s",
+        t if t.starts_with("THUMB") => "invokeNative_thumb.s",
+        other => return Err(format!("no invokeNative glue known for `[wamr] target` {other:?}")),
+    })
+}
+
+fn c_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|error| format!("cannot list {}: {error}", dir.display()))?
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "c"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// `riscv64-unknown-elf-gcc` -> `riscv64-unknown-elf-ar`, if it is on PATH.
+fn sibling_tool(compiler: &str, tool: &str) -> Option<String> {
+    let prefix = compiler.strip_suffix("gcc")?;
+    let candidate = format!("{prefix}{tool}");
+    Command::new(&candidate).arg("--version").output().ok().filter(|o| o.status.success())?;
+    Some(candidate)
+}
+
+/// Finds the multilib `libc.a` (picolibc), `libgcc.a` and libc include directory for `flags`.
+///
+/// GCC 12 picks no multilib for an `-march` with `_z*` extensions (`rv32imac_zicsr` gives the
+/// default rv64 one), so the query drops them; they do not change the ABI. picolibc's
+/// `-print-file-name=libc.a` finds nothing (its specs add the `-L` only when linking), so its
+/// library is located from the include directory the compiler searches.
+fn find_libraries(compiler: &str, flags: &[String]) -> Result<(PathBuf, PathBuf, PathBuf), String> {
+    let query_flags: Vec<String> = flags
+        .iter()
+        .map(|flag| match flag.strip_prefix("-march=") {
+            Some(march) => format!("-march={}", march.split('_').next().unwrap_or(march)),
+            None => flag.clone(),
+        })
+        .collect();
+    let run = |args: &[&str]| -> Result<String, String> {
+        let output = Command::new(compiler)
+            .args(&query_flags)
+            .args(args)
+            .output()
+            .map_err(|error| format!("cannot run {compiler}: {error}"))?;
+        if !output.status.success() {
+            return Err(format!("`{compiler} {} {}` failed", query_flags.join(" "), args.join(" ")));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr))
+    };
+    let libgcc = PathBuf::from(run(&["-print-libgcc-file-name"])?.trim());
+    let multilib = run(&["-print-multi-directory"])?.trim().to_string();
+    let direct = PathBuf::from(run(&["-print-file-name=libc.a"])?.trim());
+    let search = run(&["-xc", "-E", "-v", "/dev/null"])?;
+    let include = search
+        .lines()
+        .map(|line| PathBuf::from(line.trim()))
+        .find(|dir| dir.is_absolute() && dir.join("stdio.h").exists())
+        .ok_or_else(|| format!("{compiler} searches no include directory with stdio.h"))?;
+    let libc = if direct.is_absolute() {
+        direct
+    } else {
+        let root = include.parent().ok_or("libc include directory has no parent")?;
+        root.join("lib").join(&multilib).join("libc.a")
+    };
+    for file in [&libc, &libgcc] {
+        if !file.exists() {
+            return Err(format!("{} (for {}) does not exist", file.display(), query_flags.join(" ")));
+        }
+    }
+    Ok((libc, libgcc, include))
+}
+
+fn compiler_include_dir(compiler: &str) -> Option<PathBuf> {
+    let output = Command::new(compiler).arg("-print-file-name=include").output().ok()?;
+    let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    dir.join("stdbool.h").exists().then_some(dir)
+}
+
+fn clang_target(rust_target: &str) -> String {
+    if rust_target.starts_with("riscv32") {
+        "riscv32-unknown-elf".into()
+    } else if rust_target.starts_with("riscv64") {
+        "riscv64-unknown-elf".into()
+    } else {
+        rust_target.into()
+    }
+}
+
+fn generate_bindings(wamr: &Path, clang_args: &[String]) -> Result<(), String> {
+    let include = wamr.join("core/iwasm/include");
+    let header = include.join("wasm_export.h");
+    let bindings = bindgen::Builder::default()
+        .header(header.display().to_string())
+        .clang_arg(format!("-I{}", include.display()))
+        .clang_args(clang_args)
+        .use_core()
+        .ctypes_prefix("core::ffi")
+        .layout_tests(false)
+        .allowlist_file(".*/wasm_export\\.h")
+        .allowlist_file(".*/lib_export\\.h")
+        .generate()
+        .map_err(|error| format!("bindgen on {} failed: {error}", header.display()))?;
+    let out = PathBuf::from(env_var("OUT_DIR")?).join("bindings.rs");
+    bindings.write_to_file(&out).map_err(|error| format!("cannot write {}: {error}", out.display()))
+}

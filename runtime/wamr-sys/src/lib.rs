@@ -1,1 +1,9 @@
+//! Raw bindings to WAMR's `wasm_export.h`, built for the bench's targets by `build.rs`.
+//!
+//! The WAMR platform API (`os_*`) that these C sources call is not here: it is implemented by
+//! the `xila-runtime` crate, which every user of this crate links.
 #![no_std]
+#![allow(non_upper_case_globals, non_camel_case_types, non_snake_case, dead_code)]
+#![allow(clippy::all)]
+
+include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
