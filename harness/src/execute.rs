@@ -24,12 +24,14 @@ pub struct RunSettings {
     pub heap_budget: u32,
     /// Keep each job directory (for debugging) instead of deleting it.
     pub keep_job_dirs: bool,
+    /// Self-test requests for the firmware ([`bench_protocol::flags`]).
+    pub flags: u32,
 }
 
 impl Default for RunSettings {
     fn default() -> Self {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        RunSettings { seed: DEFAULT_SEED, start_time_ns: now.as_nanos() as u64, heap_budget: 0, keep_job_dirs: false }
+        RunSettings { seed: DEFAULT_SEED, start_time_ns: now.as_nanos() as u64, heap_budget: 0, keep_job_dirs: false, flags: 0 }
     }
 }
 
@@ -85,6 +87,7 @@ pub fn run_module(
         start_time_ns: settings.start_time_ns,
         heap_budget: settings.heap_budget,
         stack_size: DEFAULT_STACK_SIZE,
+        flags: settings.flags,
         args,
         env: spec.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes()).collect(),
         stdin: spec.stdin.clone(),

@@ -7,12 +7,22 @@
 //! start_time   u64      realtime clock at boot, nanoseconds since the Unix epoch
 //! heap_budget  u32      bytes of heap the runtime may use (0: everything the board has)
 //! stack_size   u32      WAMR's per-instance operand stack, bytes
+//! flags        u32      self-test requests, see [`flags`]
 //! args         u32 count, then per item: u32 length + bytes (args[0] is the program name)
 //! env          u32 count, then per item: u32 length + bytes ("NAME=value")
 //! stdin        u32 length + bytes
 //! module       u32 length + bytes (the WebAssembly binary)
 //! ```
 //! Decoding borrows from the buffer, so the firmware needs no second copy of the module.
+
+/// Bits of [`Job::flags`]: requests that test the firmware's own failure paths. A guest can
+/// never set them; only the harness writes the job.
+pub mod flags {
+    /// Fault the CPU (an access to an unmapped address) before loading the module.
+    pub const SELF_TEST_FAULT: u32 = 1 << 0;
+    /// Panic the firmware before loading the module.
+    pub const SELF_TEST_PANIC: u32 = 1 << 1;
+}
 
 /// The first eight bytes of every job.
 pub const JOB_MAGIC: &[u8; 8] = b"XILAJOB1";
@@ -24,6 +34,7 @@ pub struct Job<'a> {
     pub start_time_ns: u64,
     pub heap_budget: u32,
     pub stack_size: u32,
+    pub flags: u32,
     args: List<'a>,
     env: List<'a>,
     pub stdin: &'a [u8],
@@ -125,6 +136,7 @@ impl<'a> Job<'a> {
             start_time_ns: reader.u64("start_time")?,
             heap_budget: reader.u32("heap_budget")?,
             stack_size: reader.u32("stack_size")?,
+            flags: reader.u32("flags")?,
             args: reader.list("args")?,
             env: reader.list("env")?,
             stdin: reader.bytes("stdin")?,
@@ -163,6 +175,7 @@ pub struct JobSpec {
     pub start_time_ns: u64,
     pub heap_budget: u32,
     pub stack_size: u32,
+    pub flags: u32,
     pub args: alloc::vec::Vec<alloc::vec::Vec<u8>>,
     pub env: alloc::vec::Vec<alloc::vec::Vec<u8>>,
     pub stdin: alloc::vec::Vec<u8>,
@@ -190,6 +203,7 @@ impl Job<'_> {
         out.extend_from_slice(&spec.start_time_ns.to_le_bytes());
         out.extend_from_slice(&spec.heap_budget.to_le_bytes());
         out.extend_from_slice(&spec.stack_size.to_le_bytes());
+        out.extend_from_slice(&spec.flags.to_le_bytes());
         put_list(&mut out, &spec.args);
         put_list(&mut out, &spec.env);
         put_bytes(&mut out, &spec.stdin);
@@ -210,6 +224,7 @@ mod tests {
             start_time_ns: 1_700_000_000_000_000_000,
             heap_budget: 65536,
             stack_size: 16384,
+            flags: flags::SELF_TEST_PANIC,
             args: vec![b"prog.wasm".to_vec(), b"a \"quoted\"\narg".to_vec(), vec![0xff, 0x00, 0xc3]],
             env: vec![b"KEY=value with\nnewline".to_vec()],
             stdin: b"line one\nline two\n".to_vec(),
@@ -226,6 +241,7 @@ mod tests {
         assert_eq!(job.start_time_ns, spec.start_time_ns);
         assert_eq!(job.heap_budget, spec.heap_budget);
         assert_eq!(job.stack_size, spec.stack_size);
+        assert_eq!(job.flags, spec.flags);
         assert_eq!(job.args().map(<[u8]>::to_vec).collect::<Vec<_>>(), spec.args);
         assert_eq!(job.env().map(<[u8]>::to_vec).collect::<Vec<_>>(), spec.env);
         assert_eq!(job.arg_count(), 3);
@@ -254,8 +270,8 @@ mod tests {
     #[test]
     fn a_huge_length_prefix_is_a_truncation() {
         let mut encoded = Job::encode(&JobSpec::default());
-        // The args count sits after magic, seed, start time, heap budget and stack size.
-        let args_at = 8 + 8 + 8 + 4 + 4;
+        // The args count sits after magic, seed, start time, heap budget, stack size and flags.
+        let args_at = 8 + 8 + 8 + 4 + 4 + 4;
         encoded[args_at..args_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         assert_eq!(Job::decode(&encoded), Err(JobError::Truncated("args")));
     }

@@ -24,7 +24,7 @@ extern crate alloc;
 mod job;
 mod result;
 
-pub use job::{Job, JobError, JOB_MAGIC};
+pub use job::{flags, Job, JobError, JOB_MAGIC};
 #[cfg(feature = "alloc")]
 pub use job::JobSpec;
 pub use result::{RecordError, ResultRecord, Status};

@@ -1,0 +1,4 @@
+fn main() {
+    println!("exiting with 33");
+    std::process::exit(33);
+}
