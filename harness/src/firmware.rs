@@ -22,6 +22,9 @@ fn package(target: &Target) -> &'static str {
     }
 }
 
+/// The cargo profile of firmware builds (see the workspace's Cargo.toml).
+pub const PROFILE: &str = "firmware";
+
 /// Where a target's build goes.
 pub fn target_dir(root: &Path, target: &Target) -> PathBuf {
     root.join("target").join("firmware").join(&target.name)
@@ -31,9 +34,9 @@ pub fn target_dir(root: &Path, target: &Target) -> PathBuf {
 pub fn executable(root: &Path, target: &Target) -> PathBuf {
     let dir = target_dir(root, target);
     if target.is_host() {
-        dir.join("release").join(package(target))
+        dir.join(PROFILE).join(package(target))
     } else {
-        dir.join(&target.rust_target).join("release").join(package(target))
+        dir.join(&target.rust_target).join(PROFILE).join(package(target))
     }
 }
 
@@ -53,7 +56,7 @@ pub fn ensure_built(root: &Path, target: &Target) -> anyhow::Result<PathBuf> {
     let mut command = Command::new(cargo);
     command
         .current_dir(root)
-        .args(["build", "--release", "--quiet", "-p", package(target)])
+        .args(["build", "--profile", PROFILE, "--quiet", "-p", package(target)])
         .env("CARGO_TARGET_DIR", target_dir(root, target))
         .env("XILA_TARGET_FILE", &target_file);
     if !target.is_host() {

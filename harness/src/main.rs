@@ -23,6 +23,9 @@ struct Cli {
     /// The bench's checkout (default: found from the current directory).
     #[arg(long, global = true)]
     root: Option<PathBuf>,
+    /// The directory of target files (default: `<root>/targets`).
+    #[arg(long, global = true)]
+    targets_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Commands,
 }
@@ -35,6 +38,15 @@ struct RunArgs {
     /// Keep each run's job directory (job, channels, result record) and print where it is.
     #[arg(long)]
     keep: bool,
+    /// Make the firmware fault or panic on purpose, to check how such ends are reported.
+    #[arg(long, value_enum)]
+    self_test: Option<SelfTest>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SelfTest {
+    Fault,
+    Panic,
 }
 
 #[derive(Subcommand)]
@@ -103,7 +115,8 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let root = cli.root.unwrap_or_else(find_root);
-    let load_targets = || TargetSet::load(&root.join("targets")).map_err(anyhow::Error::from);
+    let targets_dir = cli.targets_dir.unwrap_or_else(|| root.join("targets"));
+    let load_targets = || TargetSet::load(&targets_dir).map_err(anyhow::Error::from);
     match cli.command {
         Commands::Run { target, module, env, stdin, timeout, run, args } => {
             let targets = load_targets()?;
@@ -150,7 +163,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn settings(run: &RunArgs) -> RunSettings {
-    RunSettings { seed: run.seed, keep_job_dirs: run.keep, ..RunSettings::default() }
+    let flags = match run.self_test {
+        None => 0,
+        Some(SelfTest::Fault) => bench_protocol::flags::SELF_TEST_FAULT,
+        Some(SelfTest::Panic) => bench_protocol::flags::SELF_TEST_PANIC,
+    };
+    RunSettings { seed: run.seed, keep_job_dirs: run.keep, flags, ..RunSettings::default() }
 }
 
 fn parse_env(pair: &str) -> anyhow::Result<(String, String)> {

@@ -1,0 +1,205 @@
+//! End-to-end: the real `xbench` on the real targets, fed bad input. Each case must end with a
+//! clear message and the right status, never a hang or a stray QEMU.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("the checkout")
+}
+
+fn xbench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xbench"))
+        .arg("--root")
+        .arg(root())
+        .args(args)
+        .output()
+        .expect("xbench starts")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+fn write_wat(dir: &Path, name: &str, wat: &str) -> PathBuf {
+    let file = dir.join(name);
+    std::fs::write(&file, wat).unwrap();
+    file
+}
+
+/// A copy of the project's target files in which riscv32's QEMU is replaced by `program`.
+fn targets_with_qemu(dir: &Path, program: &str) -> PathBuf {
+    let targets = dir.join("targets");
+    std::fs::create_dir_all(&targets).unwrap();
+    for name in ["riscv32", "host"] {
+        let mut text = std::fs::read_to_string(root().join("targets").join(format!("{name}.toml"))).unwrap();
+        text = text.replace("binary = \"qemu-system-riscv32\"", &format!("binary = \"{program}\""));
+        std::fs::write(targets.join(format!("{name}.toml")), text).unwrap();
+    }
+    targets
+}
+
+/// Processes whose command line mentions `needle`, other than zombies.
+fn live_processes_mentioning(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let state = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        let zombie = state.rsplit_once(") ").is_some_and(|(_, rest)| rest.starts_with('Z'));
+        if cmdline.contains(needle) && !zombie {
+            found.push(cmdline);
+        }
+    }
+    found
+}
+
+#[test]
+fn an_unknown_target_names_the_valid_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = write_wat(dir.path(), "ok.wat", "(module (func (export \"_start\")))");
+    let output = xbench(&["run", "--target", "nosuch", module.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("unknown target `nosuch`; valid targets: host, riscv32"), "{}", text(&output));
+}
+
+#[test]
+fn a_missing_module_is_an_error_before_qemu_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("qemu-started");
+    let fake_qemu = dir.path().join("fake-qemu");
+    std::fs::write(&fake_qemu, format!("#!/bin/sh\ntouch {}\n", marker.display())).unwrap();
+    std::fs::set_permissions(&fake_qemu, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let targets = targets_with_qemu(dir.path(), fake_qemu.to_str().unwrap());
+    let output = xbench(&[
+        "--targets-dir",
+        targets.to_str().unwrap(),
+        "run",
+        "--target",
+        "riscv32",
+        dir.path().join("missing.wasm").to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("cannot read module"), "{}", text(&output));
+    assert!(!marker.exists(), "QEMU was started for a missing module");
+}
+
+#[test]
+fn a_missing_qemu_says_to_run_setup() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = targets_with_qemu(dir.path(), "qemu-system-not-installed");
+    let module = write_wat(dir.path(), "ok.wat", "(module (func (export \"_start\")))");
+    let output = xbench(&["--targets-dir", targets.to_str().unwrap(), "run", "--target", "riscv32", module.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("qemu-system-not-installed` was not found; run `make setup`"), "{}", text(&output));
+}
+
+#[test]
+fn a_broken_target_file_names_the_file_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = targets_with_qemu(dir.path(), "qemu-system-riscv32");
+    let file = targets.join("riscv32.toml");
+    let broken = std::fs::read_to_string(&file).unwrap().replace("machine = \"virt\"", "");
+    std::fs::write(&file, broken).unwrap();
+    let output = xbench(&["--targets-dir", targets.to_str().unwrap(), "targets"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("riscv32.toml") && text(&output).contains("machine"), "{}", text(&output));
+}
+
+#[test]
+fn a_broken_spec_names_the_file_and_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.wasm"), wat::parse_str("(module (func (export \"_start\")))").unwrap()).unwrap();
+    std::fs::write(dir.path().join("t.json"), r#"{"exit_code": "zero"}"#).unwrap();
+    let output = xbench(&["test", "--target", "host", dir.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("t.json") && text(&output).contains("`exit_code`"), "{}", text(&output));
+}
+
+/// Cases that run on every target that exists.
+mod on_each_target {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    fn the_exit_status_is_the_guests_exit_code(#[values("host", "riscv32")] target: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let module = write_wat(
+            dir.path(),
+            "exit.wat",
+            r#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+                 (memory (export "memory") 1)
+                 (func (export "_start") (call $exit (i32.const 33))))"#,
+        );
+        let output = xbench(&["run", "--target", target, module.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(33), "{}", text(&output));
+    }
+
+    #[rstest]
+    fn a_malformed_module_is_a_load_error_with_wamrs_message(#[values("host", "riscv32")] target: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let module = dir.path().join("bad.wasm");
+        std::fs::write(&module, b"\0asm\x01\0\0\0\x01\xff\xff\xff\xff\x0f").unwrap();
+        let output = xbench(&["run", "--target", target, module.to_str().unwrap()]);
+        let said = text(&output);
+        assert_eq!(output.status.code(), Some(244), "{said}");
+        assert!(said.contains("load-error: WASM module load failed"), "{said}");
+        assert!(said.contains("wasmparser:"), "{said}");
+    }
+
+    #[rstest]
+    fn an_infinite_loop_times_out_and_leaves_no_process(#[values("host", "riscv32")] target: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let module = write_wat(dir.path(), "spin.wat", "(module (func (export \"_start\") (loop (br 0))))");
+        let output = xbench(&["run", "--keep", "--timeout", "2", "--target", target, module.to_str().unwrap()]);
+        let said = text(&output);
+        assert_eq!(output.status.code(), Some(124), "{said}");
+        assert!(said.contains("timeout"), "{said}");
+        let job_dir = said
+            .lines()
+            .find_map(|line| line.strip_prefix("xbench: job directory kept at "))
+            .expect("the job directory is printed");
+        assert_eq!(live_processes_mentioning(job_dir), Vec::<String>::new(), "processes outlived the timeout");
+        std::fs::remove_dir_all(job_dir).ok();
+    }
+
+    #[rstest]
+    fn a_trap_is_reported_with_its_message(#[values("host", "riscv32")] target: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let module = write_wat(dir.path(), "trap.wat", "(module (func (export \"_start\") unreachable))");
+        let output = xbench(&["run", "--target", target, module.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(240), "{}", text(&output));
+        assert!(text(&output).contains("trap: Exception: unreachable"), "{}", text(&output));
+    }
+
+    #[rstest]
+    fn running_out_of_memory_is_reported_as_such(#[values("host", "riscv32")] target: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        // 60000 pages is 3.7 GiB: more than any target's heap.
+        let module = write_wat(dir.path(), "big.wat", "(module (memory 60000) (func (export \"_start\")))");
+        let output = xbench(&["run", "--target", target, module.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(243), "{}", text(&output));
+        assert!(text(&output).contains("out-of-memory"), "{}", text(&output));
+    }
+}
+
+#[test]
+fn a_cpu_fault_is_reported_with_its_cause_and_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = write_wat(dir.path(), "ok.wat", "(module (func (export \"_start\")))");
+    let output = xbench(&["run", "--self-test", "fault", "--target", "riscv32", module.to_str().unwrap()]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(241), "{said}");
+    assert!(said.contains("fault: CPU fault: load access fault"), "{said}");
+    assert!(said.contains("address 0x00000004"), "{said}");
+}
+
+#[test]
+fn a_firmware_panic_is_reported_with_its_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = write_wat(dir.path(), "ok.wat", "(module (func (export \"_start\")))");
+    let output = xbench(&["run", "--self-test", "panic", "--target", "riscv32", module.to_str().unwrap()]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(242), "{said}");
+    assert!(said.contains("panic:") && said.contains("self-test panic requested by the job"), "{said}");
+}
