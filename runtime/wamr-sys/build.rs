@@ -45,7 +45,7 @@ fn build() -> Result<(), String> {
 
     let wamr = find_wamr_sources()?;
     let platform_dir = manifest_dir.join("platform");
-    for entry in ["platform_internal.h", "xila_printf.c"] {
+    for entry in ["platform_internal.h", "xila_shims.c"] {
         println!("cargo:rerun-if-changed={}", platform_dir.join(entry).display());
     }
     println!("cargo:rerun-if-changed=build.rs");
@@ -123,7 +123,7 @@ fn build() -> Result<(), String> {
     build.warnings(false);
 
     let mut sources = Vec::new();
-    sources.push(platform_dir.join("xila_printf.c"));
+    sources.push(platform_dir.join("xila_shims.c"));
     sources.extend(c_files(&wamr.join("core/shared/utils"))?);
     sources.extend(c_files(&wamr.join("core/shared/mem-alloc/ems"))?);
     sources.push(wamr.join("core/shared/mem-alloc/mem_alloc.c"));

@@ -1,10 +1,15 @@
 /*
- * os_printf/os_vprintf take C varargs, which stable Rust cannot define. Format here and hand
- * the text to Rust (xila_platform_print, in crate xila-runtime).
+ * The few platform functions that stable Rust cannot write: C varargs (os_printf, os_vprintf,
+ * os_ioctl), libc's errno (a thread-local whose access differs between glibc and picolibc),
+ * and C constants whose values differ between the two libcs (clock ids, TIMER_ABSTIME).
+ * Everything else of the platform layer is Rust, in crate xila-runtime.
  */
 #include "platform_api_vmcore.h"
+#include "platform_api_extension.h"
 
 extern void xila_platform_print(const char *text, size_t length);
+/* clock: 0 realtime, 1 monotonic, 2 process cputime, 3 thread cputime (the WASI numbering). */
+extern bool xila_platform_sleep(uint32_t clock, bool absolute, uint64_t nanoseconds);
 
 int
 os_vprintf(const char *format, va_list ap)
@@ -28,4 +33,47 @@ os_printf(const char *format, ...)
     int length = os_vprintf(format, ap);
     va_end(ap);
     return length;
+}
+
+/* libc-wasi only asks FIONREAD of fds it polls; no handle of ours is a device. */
+int
+os_ioctl(os_file_handle handle, int request, ...)
+{
+    (void)handle;
+    (void)request;
+    errno = ENOTTY;
+    return -1;
+}
+
+/* Rust platform functions that fail with a POSIX-style -1 set errno through this. */
+void
+xila_set_errno_not_supported(void)
+{
+    errno = ENOTSUP;
+}
+
+int
+xila_clock_nanosleep(clockid_t clock_id, int flags, const struct timespec *request,
+                     struct timespec *remain)
+{
+    uint32_t clock;
+    if (clock_id == CLOCK_REALTIME)
+        clock = 0;
+    else if (clock_id == CLOCK_MONOTONIC)
+        clock = 1;
+    else if (clock_id == CLOCK_PROCESS_CPUTIME_ID)
+        clock = 2;
+    else if (clock_id == CLOCK_THREAD_CPUTIME_ID)
+        clock = 3;
+    else
+        return EINVAL;
+    if (request == NULL || request->tv_sec < 0 || request->tv_nsec < 0
+        || request->tv_nsec >= 1000000000)
+        return EINVAL;
+    uint64_t ns = (uint64_t)request->tv_sec * 1000000000u + (uint64_t)request->tv_nsec;
+    if (remain != NULL) {
+        remain->tv_sec = 0;
+        remain->tv_nsec = 0;
+    }
+    return xila_platform_sleep(clock, (flags & TIMER_ABSTIME) != 0, ns) ? 0 : EINVAL;
 }

@@ -1,0 +1,166 @@
+//! One run: initialise WAMR, load, instantiate, run `_start`, classify the end, tear down.
+
+use crate::{memory, natives, state, Outcome};
+use alloc::ffi::CString;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use bench_protocol::{Job, Status};
+use core::ffi::{c_char, CStr};
+use xila_wamr_sys as sys;
+
+const DEFAULT_STACK_SIZE: u32 = 64 * 1024;
+const PROC_EXIT: &str = "wasi proc exit";
+
+/// Runs the job's module to the end and reports how it ended. Writes a one-line diagnostic for
+/// every outcome but a guest exit.
+pub fn run(job: &Job<'_>) -> Outcome {
+    memory::begin_run(job.heap_budget as usize);
+    state::begin(job);
+    let mut outcome = execute(job);
+    state::end();
+    if outcome.status != Status::Exited && memory::allocation_failed() {
+        outcome.status = Status::OutOfMemory;
+    }
+    memory::end_run();
+    if outcome.status != Status::Exited {
+        if let Some(board) = crate::board() {
+            let line = format!("{}: {}\n", outcome.status.name(), outcome.message);
+            board.write_diagnostics(line.as_bytes());
+        }
+    }
+    outcome
+}
+
+fn failure(status: Status, message: impl Into<String>) -> Outcome {
+    Outcome { status, exit_code: 0, message: message.into() }
+}
+
+/// WAMR writes NUL-terminated messages into fixed buffers.
+fn text_of(buffer: &[u8]) -> String {
+    let end = buffer.iter().position(|&b| b == 0).unwrap_or(buffer.len());
+    String::from_utf8_lossy(&buffer[..end]).into_owned()
+}
+
+/// Arguments and environment as C strings. An interior NUL ends the string there, as it would
+/// for a C program.
+fn c_strings<'a>(items: impl Iterator<Item = &'a [u8]>) -> Vec<CString> {
+    items
+        .map(|item| {
+            let end = item.iter().position(|&b| b == 0).unwrap_or(item.len());
+            // No interior NUL remains after the cut, so this cannot fail.
+            CString::new(&item[..end]).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn execute(job: &Job<'_>) -> Outcome {
+    // SAFETY: zero is a valid RuntimeInitArgs (all pointers null, all counts 0).
+    let mut init: sys::RuntimeInitArgs = unsafe { core::mem::zeroed() };
+    // WAMR allocates through os_malloc (our Rust heap), so there is one heap to budget and
+    // measure, and no fixed pool to size per target.
+    init.mem_alloc_type = sys::mem_alloc_type_t_Alloc_With_System_Allocator;
+    // SAFETY: init is fully initialised.
+    if !unsafe { sys::wasm_runtime_full_init(&mut init) } {
+        return failure(Status::LoadError, "WAMR runtime initialisation failed");
+    }
+    let outcome = with_runtime(job);
+    // SAFETY: every module and instance was released by with_runtime.
+    unsafe { sys::wasm_runtime_destroy() };
+    outcome
+}
+
+fn with_runtime(job: &Job<'_>) -> Outcome {
+    if !natives::register() {
+        return failure(Status::LoadError, "registering the xila_test natives failed");
+    }
+    let mut error = [0u8; 256];
+    let Ok(size) = u32::try_from(job.module.len()) else {
+        return failure(Status::LoadError, "module larger than 4 GiB");
+    };
+    // SAFETY: the interpreter loader only reads the buffer (the pointer is not const in the C
+    // API because the AOT loader patches relocations). `job` outlives the module.
+    let module = unsafe {
+        sys::wasm_runtime_load(job.module.as_ptr().cast_mut(), size, error.as_mut_ptr().cast(), error.len() as u32)
+    };
+    if module.is_null() {
+        return failure(Status::LoadError, text_of(&error));
+    }
+
+    let args = c_strings(job.args());
+    let env = c_strings(job.env());
+    let mut argv: Vec<*mut c_char> = args.iter().map(|a| a.as_ptr().cast_mut()).collect();
+    let mut envp: Vec<*const c_char> = env.iter().map(|e| e.as_ptr()).collect();
+    // SAFETY: the string arrays live until after the instance is gone (WAMR copies them at
+    // instantiation anyway); 0/1/2 are our stdio handles (platform::files).
+    unsafe {
+        sys::wasm_runtime_set_wasi_args_ex(
+            module,
+            core::ptr::null_mut(),
+            0,
+            core::ptr::null_mut(),
+            0,
+            envp.as_mut_ptr(),
+            envp.len() as u32,
+            argv.as_mut_ptr(),
+            argv.len() as i32,
+            0,
+            1,
+            2,
+        );
+    }
+
+    let stack_size = if job.stack_size == 0 { DEFAULT_STACK_SIZE } else { job.stack_size };
+    // SAFETY: module is a live, loaded module.
+    let instance = unsafe {
+        sys::wasm_runtime_instantiate(module, stack_size, 0, error.as_mut_ptr().cast(), error.len() as u32)
+    };
+    let outcome = if instance.is_null() {
+        failure(Status::LoadError, text_of(&error))
+    } else {
+        let outcome = run_start(instance);
+        // SAFETY: instance is live and no longer executing.
+        unsafe { sys::wasm_runtime_deinstantiate(instance) };
+        outcome
+    };
+    // SAFETY: its only instance is gone.
+    unsafe { sys::wasm_runtime_unload(module) };
+    drop((argv, envp, args, env));
+    outcome
+}
+
+fn run_start(instance: sys::wasm_module_inst_t) -> Outcome {
+    // SAFETY: instance is live; execute_main finds `_start` for a WASI command.
+    let returned = unsafe { sys::wasm_application_execute_main(instance, 0, core::ptr::null_mut()) };
+    // SAFETY: instance is live; the exception string is owned by the instance.
+    let exception = unsafe {
+        let text = sys::wasm_runtime_get_exception(instance);
+        (!text.is_null()).then(|| CStr::from_ptr(text).to_string_lossy().into_owned())
+    };
+    // SAFETY: instance is live.
+    let exit_code = unsafe { sys::wasm_runtime_get_wasi_exit_code(instance) };
+    match exception {
+        None => Outcome { status: Status::Exited, exit_code, message: String::new() },
+        Some(text) if text.contains(PROC_EXIT) => {
+            Outcome { status: Status::Exited, exit_code, message: String::new() }
+        }
+        Some(text) => failure(Status::Trap, text),
+        // Kept for clarity: a false return always leaves an exception behind.
+    }
+    .with_returned(returned)
+}
+
+trait Returned {
+    fn with_returned(self, returned: bool) -> Self;
+}
+
+impl Returned for Outcome {
+    /// A false return with no exception text would be a WAMR bug; report it rather than
+    /// calling it a clean exit.
+    fn with_returned(self, returned: bool) -> Self {
+        if !returned && self.status == Status::Exited && self.message.is_empty() && self.exit_code == 0 {
+            return failure(Status::Trap, "execution failed without an exception");
+        }
+        self
+    }
+}

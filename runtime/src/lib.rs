@@ -1,0 +1,59 @@
+//! The bench's VM core: WAMR's fast interpreter with libc-wasi (WASI preview 1), on a platform
+//! layer written in Rust, for MCU firmware (`no_std`) and the host runner alike.
+//!
+//! Everything per-architecture sits behind [`Board`]; the firmware installs one with
+//! [`install_board`] and calls [`run`] once per job.
+#![no_std]
+
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod engine;
+mod global;
+pub mod memory;
+mod natives;
+mod platform;
+mod prng;
+mod state;
+
+pub use engine::run;
+
+use alloc::string::String;
+use global::Global;
+
+/// What the runtime needs from the machine it runs on.
+pub trait Board {
+    /// The guest's stdout, byte for byte.
+    fn write_stdout(&self, bytes: &[u8]);
+    /// The guest's stderr, byte for byte.
+    fn write_stderr(&self, bytes: &[u8]);
+    /// The runtime's own messages (WAMR's log, trap and load-error lines).
+    fn write_diagnostics(&self, bytes: &[u8]);
+    /// Nanoseconds from the target's timer; never goes backwards.
+    fn monotonic_ns(&self) -> u64;
+    fn clock_resolution_ns(&self) -> u64;
+    /// Lowest address of the native stack WAMR runs on (0 = unknown: no overflow detection).
+    fn stack_bottom(&self) -> usize;
+}
+
+static BOARD: Global<Option<&'static dyn Board>> = Global::new(None);
+
+/// Installs the board every later [`run`] uses. Call it before the first run.
+pub fn install_board(board: &'static dyn Board) {
+    BOARD.with(|slot| *slot = Some(board));
+}
+
+pub(crate) fn board() -> Option<&'static dyn Board> {
+    BOARD.with(|slot| *slot)
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: bench_protocol::Status,
+    /// The guest's exit code; meaningful for [`bench_protocol::Status::Exited`] only.
+    pub exit_code: u32,
+    /// One line: the trap or load-error text; empty for a clean exit.
+    pub message: String,
+}

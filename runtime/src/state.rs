@@ -1,0 +1,88 @@
+//! What one run's platform calls need from the job: stdin, clocks and random generators.
+
+use crate::global::Global;
+use crate::prng::Xoshiro256;
+
+pub(crate) struct RunState {
+    stdin: *const u8,
+    stdin_len: usize,
+    stdin_pos: usize,
+    start_time_ns: u64,
+    monotonic_origin_ns: u64,
+    /// Serves the guest's `random_get`.
+    guest_random: Xoshiro256,
+    /// Serves libc-wasi's random fd numbering, kept apart so that opening files does not shift
+    /// the guest's random stream.
+    fd_random: Xoshiro256,
+}
+
+static STATE: Global<RunState> = Global::new(RunState {
+    stdin: core::ptr::null(),
+    stdin_len: 0,
+    stdin_pos: 0,
+    start_time_ns: 0,
+    monotonic_origin_ns: 0,
+    guest_random: Xoshiro256::zeroed(),
+    fd_random: Xoshiro256::zeroed(),
+});
+
+/// Starts a run. `stdin` must stay alive until [`end`].
+pub(crate) fn begin(job: &bench_protocol::Job<'_>) {
+    let origin = monotonic_ns();
+    STATE.with(|state| {
+        state.stdin = job.stdin.as_ptr();
+        state.stdin_len = job.stdin.len();
+        state.stdin_pos = 0;
+        state.start_time_ns = job.start_time_ns;
+        state.monotonic_origin_ns = origin;
+        state.guest_random = Xoshiro256::seeded(job.seed);
+        state.fd_random = Xoshiro256::seeded(job.seed ^ 0x6664_5f72_616e_646f);
+    });
+}
+
+/// Forgets the job's stdin, which the caller is about to drop.
+pub(crate) fn end() {
+    STATE.with(|state| {
+        state.stdin = core::ptr::null();
+        state.stdin_len = 0;
+        state.stdin_pos = 0;
+    });
+}
+
+pub(crate) fn monotonic_ns() -> u64 {
+    crate::board().map_or(0, |board| board.monotonic_ns())
+}
+
+pub(crate) fn resolution_ns() -> u64 {
+    crate::board().map_or(1, |board| board.clock_resolution_ns().max(1))
+}
+
+/// Wall-clock time: the job's start time plus the time elapsed since the run began.
+pub(crate) fn realtime_ns() -> u64 {
+    let now = monotonic_ns();
+    STATE.with(|state| state.start_time_ns.saturating_add(now.saturating_sub(state.monotonic_origin_ns)))
+}
+
+/// Copies the next stdin bytes into `out`; 0 at end of input.
+pub(crate) fn read_stdin(out: &mut [u8]) -> usize {
+    STATE.with(|state| {
+        if state.stdin.is_null() {
+            return 0;
+        }
+        // SAFETY: begin() stored a live slice; end() clears it before the job goes away.
+        let stdin = unsafe { core::slice::from_raw_parts(state.stdin, state.stdin_len) };
+        let rest = &stdin[state.stdin_pos.min(stdin.len())..];
+        let n = rest.len().min(out.len());
+        out[..n].copy_from_slice(&rest[..n]);
+        state.stdin_pos += n;
+        n
+    })
+}
+
+pub(crate) fn guest_random(out: &mut [u8]) {
+    STATE.with(|state| state.guest_random.fill(out));
+}
+
+pub(crate) fn fd_random_below(upper: u64) -> u64 {
+    STATE.with(|state| state.fd_random.below(upper))
+}
