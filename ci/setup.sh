@@ -63,7 +63,7 @@ fi
 # rustup reads rust-toolchain.toml and installs the pinned toolchain, targets and components.
 cd "$(dirname "$0")/.."
 if command -v rustup >/dev/null; then
-  rustup toolchain install >/dev/null
+  rustup toolchain install >/dev/null 2>&1 || rustup toolchain install
   rustup target list --installed >/dev/null
 fi
 say "done"

@@ -138,6 +138,11 @@ pub fn failure_details(result: &TestResult) -> String {
         text.push_str(&format!("    {line}\n"));
     }
     if let Some(run) = &result.run {
+        // A guest's own complaint (a Rust panic message, say) is often the best clue.
+        if !run.stderr.is_empty() && !matches!(result.outcome, Outcome::Fail(_)) {
+            let tail = &run.stderr[run.stderr.len().saturating_sub(400)..];
+            text.push_str(&format!("    guest stderr: {}\n", crate::verdict::escape(tail)));
+        }
         if !run.diagnostics.trim().is_empty() {
             text.push_str(&format!("    firmware said: {}\n", run.diagnostics.trim().replace('\n', "\n      ")));
         }

@@ -226,7 +226,8 @@ fn defines(wamr_target: &str, bare_metal: bool) -> Result<Vec<(String, Option<St
     set("WASM_ENABLE_LIBC_WASI", "1");
     set("WASM_ENABLE_MODULE_INST_CONTEXT", "1");
     set("WASM_ENABLE_BULK_MEMORY", "1");
-    set("WASM_ENABLE_BULK_MEMORY_OPT", "0");
+    // memory.copy and memory.fill, which Rust's wasm32-wasip1 output uses, sit behind this one.
+    set("WASM_ENABLE_BULK_MEMORY_OPT", "1");
     set("WASM_ENABLE_REF_TYPES", "1");
     // LLVM 19+ (Rust's wasm32-wasip1) encodes call_indirect's table index as a LEB.
     set("WASM_ENABLE_CALL_INDIRECT_OVERLONG", "1");

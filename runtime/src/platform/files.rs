@@ -289,19 +289,23 @@ pub extern "C" fn os_convert_stderr_handle(raw: c_int) -> Handle {
     if raw < 0 { STDERR } else { raw }
 }
 
+// libc-wasi asks these only to take a shortcut for stdio that leaves its file type "unknown"
+// (WAMR 2.4.3, `fd_determine_type_rights`). Answering "no" sends stdio through `os_fstat`,
+// which reports a character device as WASI says, with the rights of one; `os_close` and the
+// rest still know stdio by its handle.
 #[no_mangle]
-pub extern "C" fn os_is_stdin_handle(handle: Handle) -> bool {
-    handle == STDIN
+pub extern "C" fn os_is_stdin_handle(_handle: Handle) -> bool {
+    false
 }
 
 #[no_mangle]
-pub extern "C" fn os_is_stdout_handle(handle: Handle) -> bool {
-    handle == STDOUT
+pub extern "C" fn os_is_stdout_handle(_handle: Handle) -> bool {
+    false
 }
 
 #[no_mangle]
-pub extern "C" fn os_is_stderr_handle(handle: Handle) -> bool {
-    handle == STDERR
+pub extern "C" fn os_is_stderr_handle(_handle: Handle) -> bool {
+    false
 }
 
 #[no_mangle]

@@ -1,0 +1,74 @@
+//! The runtime as bare-metal firmware.
+//!
+//! Start-up (per board) calls [`firmware_main`], which reads the job the harness left in the
+//! job directory named on the semihosting command line, runs it with the runtime, writes the
+//! result record and ends QEMU with the run's exit status. Every way a run can end, including
+//! CPU faults and panics, goes through [`finish::finish`], so each has a record and a status.
+#![cfg_attr(target_os = "none", no_std, no_main)]
+
+#[cfg(target_os = "none")]
+mod board;
+#[cfg(target_os = "none")]
+mod finish;
+#[cfg(target_os = "none")]
+mod heap;
+#[cfg(target_os = "none")]
+mod host_io;
+#[cfg(target_os = "none")]
+mod stack;
+
+#[cfg(target_os = "none")]
+extern crate alloc;
+
+#[cfg(not(target_os = "none"))]
+fn main() {
+    eprintln!("xila-firmware runs on MCU targets; build and run it with `xbench build --target <name>`");
+    std::process::exit(2);
+}
+
+#[cfg(target_os = "none")]
+mod entry {
+    use bench_protocol::{flags, files, Job, Status};
+
+    use crate::finish::{finish, Ending};
+    use crate::{board, heap, host_io, stack};
+
+    /// Called by the board's start-up code once memory is set up.
+    #[no_mangle]
+    pub extern "C" fn firmware_main() -> ! {
+        stack::paint();
+        heap::init();
+        let job_dir = match host_io::job_dir() {
+            Ok(dir) => dir,
+            Err(message) => finish(Ending::new(Status::JobError, 0, message)),
+        };
+        host_io::open_channels(&job_dir);
+        let job_bytes = match host_io::read_file(&job_dir, files::JOB) {
+            Ok(bytes) => bytes,
+            Err(message) => finish(Ending::new(Status::JobError, 0, message)),
+        };
+        let job = match Job::decode(&job_bytes) {
+            Ok(job) => job,
+            Err(e) => finish(Ending::new(Status::JobError, 0, format_args!("{e}"))),
+        };
+        self_test(job.flags);
+        xila_runtime::install_board(&board::BOARD);
+        let started = board::instructions();
+        let outcome = xila_runtime::run(&job);
+        let instructions = board::instructions().map(|end| end - started.unwrap_or(0));
+        let mut ending = Ending::new(outcome.status, outcome.exit_code, format_args!("{}", outcome.message));
+        ending.instructions = instructions;
+        ending.reported = true;
+        finish(ending)
+    }
+
+    /// Exercises the firmware's own failure paths when the harness asks for it.
+    fn self_test(requested: u32) {
+        if requested & flags::SELF_TEST_FAULT != 0 {
+            board::fault_now();
+        }
+        if requested & flags::SELF_TEST_PANIC != 0 {
+            panic!("self-test panic requested by the job");
+        }
+    }
+}
