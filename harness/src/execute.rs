@@ -85,7 +85,7 @@ pub fn run_module(
     let job = JobSpec {
         seed: settings.seed,
         start_time_ns: settings.start_time_ns,
-        heap_budget: settings.heap_budget,
+        heap_budget: if settings.heap_budget != 0 { settings.heap_budget } else { target.heap_budget.unwrap_or(0) },
         stack_size: DEFAULT_STACK_SIZE,
         flags: settings.flags,
         args,

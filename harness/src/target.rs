@@ -25,6 +25,10 @@ pub struct Target {
     pub memory: Option<Memory>,
     #[serde(default)]
     pub timer: Option<Timer>,
+    /// Heap bytes the runtime may use, enforced by the runtime itself. The host has no physical
+    /// limit, so its file sets one to match the MCU targets and stay a faithful reference.
+    #[serde(default)]
+    pub heap_budget: Option<u32>,
     /// Multiplies every test's timeout on this target (slow emulated cores).
     #[serde(default = "one")]
     pub timeout_multiplier: f64,

@@ -150,7 +150,7 @@ mod on_each_target {
     #[rstest]
     fn an_infinite_loop_times_out_and_leaves_no_process(#[values("host", "riscv32")] target: &str) {
         let dir = tempfile::tempdir().unwrap();
-        let module = write_wat(dir.path(), "spin.wat", "(module (func (export \"_start\") (loop (br 0))))");
+        let module = write_wat(dir.path(), "spin.wat", "(module (memory (export \"memory\") 1) (func (export \"_start\") (loop (br 0))))");
         let output = xbench(&["run", "--keep", "--timeout", "2", "--target", target, module.to_str().unwrap()]);
         let said = text(&output);
         assert_eq!(output.status.code(), Some(124), "{said}");
@@ -166,7 +166,7 @@ mod on_each_target {
     #[rstest]
     fn a_trap_is_reported_with_its_message(#[values("host", "riscv32")] target: &str) {
         let dir = tempfile::tempdir().unwrap();
-        let module = write_wat(dir.path(), "trap.wat", "(module (func (export \"_start\") unreachable))");
+        let module = write_wat(dir.path(), "trap.wat", "(module (memory (export \"memory\") 1) (func (export \"_start\") unreachable))");
         let output = xbench(&["run", "--target", target, module.to_str().unwrap()]);
         assert_eq!(output.status.code(), Some(240), "{}", text(&output));
         assert!(text(&output).contains("trap: Exception: unreachable"), "{}", text(&output));
@@ -176,7 +176,7 @@ mod on_each_target {
     fn running_out_of_memory_is_reported_as_such(#[values("host", "riscv32")] target: &str) {
         let dir = tempfile::tempdir().unwrap();
         // 60000 pages is 3.7 GiB: more than any target's heap.
-        let module = write_wat(dir.path(), "big.wat", "(module (memory 60000) (func (export \"_start\")))");
+        let module = write_wat(dir.path(), "big.wat", "(module (memory (export \"memory\") 60000) (func (export \"_start\")))");
         let output = xbench(&["run", "--target", target, module.to_str().unwrap()]);
         assert_eq!(output.status.code(), Some(243), "{}", text(&output));
         assert!(text(&output).contains("out-of-memory"), "{}", text(&output));

@@ -126,6 +126,12 @@ pub fn heap_current() -> usize {
 }
 
 /// Whether an allocation failed (or was refused by the budget) since the run began.
+/// Records a request that could not even be expressed as an allocation (larger than the
+/// address space allows): to the guest that is running out of memory all the same.
+pub(crate) fn record_failure() {
+    FAILED.store(true, Relaxed);
+}
+
 pub fn allocation_failed() -> bool {
     FAILED.load(Relaxed)
 }

@@ -37,7 +37,10 @@ unsafe fn block_of(ptr: *mut c_void) -> (*mut u8, Layout) {
 }
 
 fn allocate(size: usize, zeroed: bool) -> *mut c_void {
-    let Some(layout) = layout_for(size) else { return core::ptr::null_mut() };
+    let Some(layout) = layout_for(size) else {
+        crate::memory::record_failure();
+        return core::ptr::null_mut();
+    };
     // SAFETY: the layout has a non-zero size (it includes the header).
     unsafe { finish(if zeroed { alloc_zeroed(layout) } else { alloc(layout) }, layout) }
 }
@@ -46,7 +49,10 @@ unsafe fn resize(ptr: *mut c_void, size: usize, zero_tail: bool) -> *mut c_void 
     if ptr.is_null() {
         return allocate(size, zero_tail);
     }
-    let Some(new_layout) = layout_for(size) else { return core::ptr::null_mut() };
+    let Some(new_layout) = layout_for(size) else {
+        crate::memory::record_failure();
+        return core::ptr::null_mut();
+    };
     // SAFETY: ptr is one of ours (WAMR's contract), so block_of finds a live block.
     unsafe {
         let (base, old) = block_of(ptr);
