@@ -38,7 +38,7 @@ pub fn job_dir() -> Result<String, &'static str> {
     let mut buffer = [MaybeUninit::<u8>::uninit(); 1024];
     let line = sys_get_cmdline_uninit(&mut buffer).map_err(|_| "the semihosting command line could not be read")?;
     let line = core::str::from_utf8(line).map_err(|_| "the semihosting command line is not UTF-8")?;
-    let dir = line.split(' ').filter(|w| !w.is_empty()).last().ok_or("the semihosting command line names no job directory")?;
+    let dir = line.split(' ').rfind(|w| !w.is_empty()).ok_or("the semihosting command line names no job directory")?;
     Ok(String::from(dir))
 }
 

@@ -77,3 +77,36 @@ xila_clock_nanosleep(clockid_t clock_id, int flags, const struct timespec *reque
     }
     return xila_platform_sleep(clock, (flags & TIMER_ABSTIME) != 0, ns) ? 0 : EINVAL;
 }
+
+#if defined(__riscv) && !defined(__riscv_atomic)
+/*
+ * A core without the A extension (riscv32imc): GCC turns libc-wasi's C11 reference counting
+ * (refcount.h) into these libcalls, which nothing provides on such a core. The firmware is
+ * single-threaded and no interrupt handler touches a reference count, so a plain
+ * read-modify-write is atomic enough. The asm labels avoid clashing with GCC's built-ins.
+ */
+unsigned int xila_atomic_fetch_add_4(volatile void *pointer, unsigned int value, int order)
+    __asm__("__atomic_fetch_add_4");
+unsigned int xila_atomic_fetch_sub_4(volatile void *pointer, unsigned int value, int order)
+    __asm__("__atomic_fetch_sub_4");
+
+unsigned int
+xila_atomic_fetch_add_4(volatile void *pointer, unsigned int value, int order)
+{
+    (void)order;
+    volatile unsigned int *counter = pointer;
+    unsigned int old = *counter;
+    *counter = old + value;
+    return old;
+}
+
+unsigned int
+xila_atomic_fetch_sub_4(volatile void *pointer, unsigned int value, int order)
+{
+    (void)order;
+    volatile unsigned int *counter = pointer;
+    unsigned int old = *counter;
+    *counter = old - value;
+    return old;
+}
+#endif
