@@ -5,9 +5,14 @@
 //! ([`firmware`]), each test is packed into a job and run ([`execute`], [`launch`]), and the run
 //! is judged against its spec ([`verdict`]).
 
+pub mod availability;
+pub mod compare;
 pub mod execute;
 pub mod firmware;
+pub mod footprint;
 pub mod launch;
+pub mod matrix;
+pub mod report;
 pub mod spec;
 pub mod suite;
 pub mod suite_build;

@@ -3,7 +3,6 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
 
 use anyhow::{bail, Context};
 use bench_protocol::Status;
@@ -12,7 +11,9 @@ use clap::{Parser, Subcommand};
 use harness::execute::{run_module, RunEnd, RunSettings, DEFAULT_SEED};
 use harness::launch::invocation;
 use harness::spec::Spec;
-use harness::suite::{failure_details, result_line, run_suite, summary_line, Suite, SuiteOptions};
+use harness::matrix::{self, MatrixOptions, Progress, TargetState};
+use harness::report::Report;
+use harness::suite::{failure_details, result_line, summary_line, Suite, TestResult};
 use harness::target::{Target, TargetSet};
 use harness::verdict::OutputMatch;
 use harness::{firmware, find_root, suite_build};
@@ -38,6 +39,9 @@ struct RunArgs {
     /// Keep each run's job directory (job, channels, result record) and print where it is.
     #[arg(long)]
     keep: bool,
+    /// Heap bytes the runtime may use (default: the target's whole heap, or its `heap_budget`).
+    #[arg(long)]
+    ram_budget: Option<u32>,
     /// Make the firmware fault or panic on purpose, to check how such ends are reported.
     #[arg(long, value_enum)]
     self_test: Option<SelfTest>,
@@ -72,10 +76,13 @@ enum Commands {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Run every `*.wasm` of a suite directory against its `.json` spec.
+    /// Run every `*.wasm` of a suite directory against its `.json` spec, on one or more
+    /// targets, and compare the outputs across targets.
     Test {
-        #[arg(long, short)]
-        target: String,
+        /// Targets, comma-separated or repeated; `all` runs every target this machine can run
+        /// and lists the others as skipped.
+        #[arg(long, short, value_delimiter = ',', required = true)]
+        target: Vec<String>,
         suite: PathBuf,
         /// Run only tests whose names contain one of these.
         filters: Vec<String>,
@@ -88,6 +95,9 @@ enum Commands {
         /// How stdout and stderr are compared with the spec.
         #[arg(long, value_enum, default_value_t = OutputMatch::Prefix)]
         output_match: OutputMatch,
+        /// Write report.json and summary.md into this directory.
+        #[arg(long)]
+        report: Option<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -133,10 +143,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             run_one(&root, target, &module, &spec, &settings(&run))
         }
-        Commands::Test { target, suite, filters, exact, jobs, output_match, run } => {
+        Commands::Test { target, suite, filters, exact, jobs, output_match, report, run } => {
             let targets = load_targets()?;
-            let target = targets.get(&target)?;
-            test_suite(&root, target, &suite, &filters, exact, jobs, output_match, &settings(&run))
+            let selected = matrix::select(&targets, &target)?;
+            let options = TestOptions { filters: &filters, exact, jobs, output_match, report: report.as_deref() };
+            test_suite(&root, &selected, &suite, &options, &settings(&run))
         }
         Commands::Targets => {
             let targets = load_targets()?;
@@ -168,7 +179,13 @@ fn settings(run: &RunArgs) -> RunSettings {
         Some(SelfTest::Fault) => bench_protocol::flags::SELF_TEST_FAULT,
         Some(SelfTest::Panic) => bench_protocol::flags::SELF_TEST_PANIC,
     };
-    RunSettings { seed: run.seed, keep_job_dirs: run.keep, flags, ..RunSettings::default() }
+    RunSettings {
+        seed: run.seed,
+        keep_job_dirs: run.keep,
+        flags,
+        heap_budget: run.ram_budget.unwrap_or(0),
+        ..RunSettings::default()
+    }
 }
 
 fn parse_env(pair: &str) -> anyhow::Result<(String, String)> {
@@ -219,15 +236,42 @@ fn run_one(root: &Path, target: &Target, module: &Path, spec: &Spec, settings: &
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn test_suite(
-    root: &Path,
-    target: &Target,
-    dir: &Path,
-    filters: &[String],
+struct TestOptions<'a> {
+    filters: &'a [String],
     exact: bool,
     jobs: Option<usize>,
     output_match: OutputMatch,
+    report: Option<&'a Path>,
+}
+
+/// Prints one line per test as results arrive, with details under those that did not pass.
+struct ConsoleProgress;
+
+impl Progress for ConsoleProgress {
+    fn target_skipped(&self, target: &Target, reason: &str) {
+        println!("{:<13} {} (every test): {reason}", "SKIP", target.name);
+    }
+
+    fn target_started(&self, target: &Target, tests: usize, jobs: usize) {
+        println!("running {tests} tests on {} ({jobs} at a time)", target.name);
+    }
+
+    fn test_finished(&self, target: &Target, result: &TestResult) {
+        let mut text = result_line(&target.name, result);
+        text.push('\n');
+        if !result.outcome.passed() {
+            text.push_str(&failure_details(result));
+        }
+        print!("{text}");
+        let _ = std::io::stdout().flush();
+    }
+}
+
+fn test_suite(
+    root: &Path,
+    selected: &[matrix::Selected],
+    dir: &Path,
+    options: &TestOptions<'_>,
     settings: &RunSettings,
 ) -> anyhow::Result<ExitCode> {
     let mut suite = Suite::load(dir)?;
@@ -236,24 +280,42 @@ fn test_suite(
             eprintln!("xbench: warning: {}: unknown spec key `{key}` ignored", test.name);
         }
     }
-    suite.filter(filters, exact);
+    suite.filter(options.filters, options.exact);
     if suite.tests.is_empty() {
-        bail!("suite {} has no tests{}", dir.display(), if filters.is_empty() { "" } else { " matching the filters" });
+        let filtered = if options.filters.is_empty() { "" } else { " matching the filters" };
+        bail!("suite {} has no tests{filtered}", dir.display());
     }
-    let executable = firmware::ensure_built(root, target)?;
-    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1));
-    println!("running {} tests of {} on {} ({jobs} at a time)", suite.tests.len(), suite.manifest.name, target.name);
-    let started = Instant::now();
-    let options = SuiteOptions { target, executable: &executable, settings, output_match, jobs };
-    let results = run_suite(&suite, &options, &|result| {
-        let mut text = result_line(&target.name, result);
-        text.push('\n');
-        if !result.outcome.passed() {
-            text.push_str(&failure_details(result));
+    let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1));
+    println!("suite: {} ({} tests), seed {:#x}", suite.manifest.name, suite.tests.len(), settings.seed);
+    let matrix_options = MatrixOptions { root, settings, output_match: options.output_match, jobs };
+    let run = matrix::run_matrix(&suite, selected, &matrix_options, &ConsoleProgress)?;
+
+    for divergence in &run.divergences {
+        println!("DIVERGENCE    {} ({} vs {})", divergence.test, divergence.reference, divergence.targets.join(", "));
+        for line in divergence.diff.lines() {
+            println!("    {line}");
         }
-        print!("{text}");
-        let _ = std::io::stdout().flush();
-    });
-    println!("{}", summary_line(&results, started.elapsed()));
-    Ok(if results.iter().all(|r| r.outcome.passed()) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    }
+    let mut all_results = Vec::new();
+    for target_run in &run.targets {
+        match &target_run.state {
+            TargetState::Skipped(reason) => println!("{}: skipped: {reason}", target_run.target.name),
+            TargetState::BuildFailed(reason) => println!("{}: firmware build failed: {reason}", target_run.target.name),
+            TargetState::Ran { results, wall, .. } => {
+                println!("{}: {}", target_run.target.name, summary_line(results, *wall));
+                all_results.extend(results.iter().cloned());
+            }
+        }
+    }
+    if let Some(dir) = options.report {
+        let report = Report::from_run(&run);
+        report.write(dir)?;
+        println!("report: {}", dir.join("report.json").display());
+    }
+    let mut closing = summary_line(&all_results, run.wall);
+    if !run.divergences.is_empty() {
+        closing.push_str(&format!(", {} divergent across targets", run.divergences.len()));
+    }
+    println!("{closing}");
+    Ok(if run.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
