@@ -12,8 +12,16 @@ use crate::target::Target;
 
 /// The seed of the guest's random generator unless the user sets one: runs are reproducible.
 pub const DEFAULT_SEED: u64 = 0x5849_4c41_4245_4e43;
+/// The realtime clock at boot unless the user sets one: 2026-01-01T00:00:00Z. Fixed, so that
+/// a run repeats exactly (a guest that prints the date prints the same date).
+pub const DEFAULT_START_TIME_NS: u64 = 1_767_225_600 * 1_000_000_000;
 /// Guest operand stack given to WAMR per instance.
 pub const DEFAULT_STACK_SIZE: u32 = 64 * 1024;
+
+/// The host's realtime clock now, in nanoseconds since the Unix epoch.
+pub fn host_time_ns() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos() as u64
+}
 
 /// Settings shared by every run of a session.
 #[derive(Debug, Clone)]
@@ -30,8 +38,13 @@ pub struct RunSettings {
 
 impl Default for RunSettings {
     fn default() -> Self {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        RunSettings { seed: DEFAULT_SEED, start_time_ns: now.as_nanos() as u64, heap_budget: 0, keep_job_dirs: false, flags: 0 }
+        RunSettings {
+            seed: DEFAULT_SEED,
+            start_time_ns: DEFAULT_START_TIME_NS,
+            heap_budget: 0,
+            keep_job_dirs: false,
+            flags: 0,
+        }
     }
 }
 

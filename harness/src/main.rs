@@ -8,7 +8,7 @@ use anyhow::{bail, Context};
 use bench_protocol::Status;
 use clap::{Parser, Subcommand};
 
-use harness::execute::{run_module, RunEnd, RunSettings, DEFAULT_SEED};
+use harness::execute::{host_time_ns, run_module, RunEnd, RunSettings, DEFAULT_SEED, DEFAULT_START_TIME_NS};
 use harness::launch::invocation;
 use harness::spec::Spec;
 use harness::matrix::{self, MatrixOptions, Progress, TargetState};
@@ -39,6 +39,10 @@ struct RunArgs {
     /// Keep each run's job directory (job, channels, result record) and print where it is.
     #[arg(long)]
     keep: bool,
+    /// The guest's realtime clock at boot: seconds since the Unix epoch, or `now` for the
+    /// host's time (default: 2026-01-01T00:00:00Z, fixed so that runs repeat).
+    #[arg(long)]
+    start_time: Option<String>,
     /// Heap bytes the runtime may use (default: the target's whole heap, or its `heap_budget`).
     #[arg(long)]
     ram_budget: Option<u32>,
@@ -141,13 +145,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 timeout_seconds: timeout,
                 ..Spec::default()
             };
-            run_one(&root, target, &module, &spec, &settings(&run))
+            run_one(&root, target, &module, &spec, &settings(&run)?)
         }
         Commands::Test { target, suite, filters, exact, jobs, output_match, report, run } => {
             let targets = load_targets()?;
             let selected = matrix::select(&targets, &target)?;
             let options = TestOptions { filters: &filters, exact, jobs, output_match, report: report.as_deref() };
-            test_suite(&root, &selected, &suite, &options, &settings(&run))
+            test_suite(&root, &selected, &suite, &options, &settings(&run)?)
         }
         Commands::Targets => {
             let targets = load_targets()?;
@@ -173,19 +177,28 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn settings(run: &RunArgs) -> RunSettings {
+fn settings(run: &RunArgs) -> anyhow::Result<RunSettings> {
     let flags = match run.self_test {
         None => 0,
         Some(SelfTest::Fault) => bench_protocol::flags::SELF_TEST_FAULT,
         Some(SelfTest::Panic) => bench_protocol::flags::SELF_TEST_PANIC,
     };
-    RunSettings {
+    let start_time_ns = match run.start_time.as_deref() {
+        None => DEFAULT_START_TIME_NS,
+        Some("now") => host_time_ns(),
+        Some(seconds) => seconds
+            .parse::<u64>()
+            .ok()
+            .and_then(|s| s.checked_mul(1_000_000_000))
+            .with_context(|| format!("--start-time {seconds:?} is neither `now` nor seconds since the Unix epoch"))?,
+    };
+    Ok(RunSettings {
         seed: run.seed,
+        start_time_ns,
         keep_job_dirs: run.keep,
         flags,
         heap_budget: run.ram_budget.unwrap_or(0),
-        ..RunSettings::default()
-    }
+    })
 }
 
 fn parse_env(pair: &str) -> anyhow::Result<(String, String)> {

@@ -1,0 +1,109 @@
+//! End-to-end: the real `xbench test` across real targets — comparison, skipping, repeatability.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("the checkout")
+}
+
+fn xbench(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xbench")).arg("--root").arg(root()).args(args).output().expect("xbench starts")
+}
+
+fn text(output: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+/// A suite directory with one WAT module and its spec.
+fn suite_with(dir: &Path, name: &str, wat: &str, spec: &str) -> PathBuf {
+    let suite = dir.join("suite");
+    std::fs::create_dir_all(&suite).unwrap();
+    std::fs::write(suite.join(format!("{name}.wasm")), wat::parse_str(wat).unwrap()).unwrap();
+    std::fs::write(suite.join(format!("{name}.json")), spec).unwrap();
+    suite
+}
+
+/// Exits with the monotonic clock's resolution in nanoseconds: a real property of each
+/// target's timer, so the targets must disagree.
+const RESOLUTION_AS_EXIT_CODE: &str = r#"(module
+  (import "wasi_snapshot_preview1" "clock_res_get" (func $res (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (drop (call $res (i32.const 1) (i32.const 0)))
+    (call $exit (i32.wrap_i64 (i64.load (i32.const 0))))))"#;
+
+#[test]
+fn outputs_that_differ_across_targets_are_reported_as_a_divergence() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = suite_with(dir.path(), "resolution", RESOLUTION_AS_EXIT_CODE, "{}");
+    let report = dir.path().join("report");
+    let output = xbench(&["test", "--target", "host,riscv32", "--report", report.to_str().unwrap(), suite.to_str().unwrap()]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("DIVERGENCE    resolution (host vs riscv32)"), "{said}");
+    assert!(said.contains("ending: host: exit 1; riscv32: exit 100"), "{said}");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(report.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["divergences"][0]["targets"][0], "riscv32");
+    assert_eq!(json["passed"], false);
+}
+
+#[test]
+fn an_unavailable_target_is_skipped_in_all_but_an_error_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let targets = dir.path().join("targets");
+    std::fs::create_dir_all(&targets).unwrap();
+    std::fs::copy(root().join("targets/host.toml"), targets.join("host.toml")).unwrap();
+    let riscv = std::fs::read_to_string(root().join("targets/riscv32.toml"))
+        .unwrap()
+        .replace("binary = \"qemu-system-riscv32\"", "binary = \"qemu-system-not-here\"");
+    std::fs::write(targets.join("riscv32.toml"), riscv).unwrap();
+    let suite = suite_with(dir.path(), "ok", "(module (memory (export \"memory\") 1) (func (export \"_start\")))", "{}");
+    let targets = targets.to_str().unwrap();
+
+    let output = xbench(&["--targets-dir", targets, "test", "--target", "all", suite.to_str().unwrap()]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("SKIP          riscv32 (every test): `qemu-system-not-here` is not installed"), "{said}");
+    assert!(said.contains("PASS          host ok"), "{said}");
+
+    let output = xbench(&["--targets-dir", targets, "test", "--target", "riscv32", suite.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("target `riscv32` cannot run here"), "{}", text(&output));
+}
+
+#[test]
+fn a_run_repeats_exactly_outputs_and_instruction_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    // Reads the clock and random bytes, so that only a fixed start time and seed make it repeat.
+    let wat = r#"(module
+      (import "wasi_snapshot_preview1" "clock_time_get" (func $time (param i32 i64 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "random_get" (func $random (param i32 i32) (result i32)))
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "_start")
+        (drop (call $time (i32.const 0) (i64.const 1) (i32.const 100)))
+        (drop (call $time (i32.const 1) (i64.const 1) (i32.const 108)))
+        (drop (call $random (i32.const 116) (i32.const 16)))
+        (i32.store (i32.const 0) (i32.const 100))
+        (i32.store (i32.const 4) (i32.const 32))
+        (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+    let suite = suite_with(dir.path(), "repeat", wat, "{}");
+    let module = suite.join("repeat.wasm");
+    let outputs: Vec<Vec<u8>> = (0..2)
+        .map(|_| xbench(&["run", "--target", "riscv32", module.to_str().unwrap()]).stdout)
+        .collect();
+    assert_eq!(outputs[0].len(), 32, "the guest printed its clocks and random bytes");
+    assert_eq!(outputs[0], outputs[1], "the guest's output changed between two runs");
+    let mut runs = Vec::new();
+    for attempt in 0..2 {
+        let report = dir.path().join(format!("report-{attempt}"));
+        let output = xbench(&["test", "--target", "riscv32", "--report", report.to_str().unwrap(), suite.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(report.join("report.json")).unwrap()).unwrap();
+        runs.push(json["results"][0]["instructions"].as_u64().expect("riscv32 counts instructions"));
+    }
+    assert_eq!(runs[0], runs[1], "the guest instruction count changed between two runs");
+    assert!(runs[0] > 0);
+}
