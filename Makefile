@@ -5,7 +5,7 @@ TARGET ?= riscv32
 SUITES := basic
 XBENCH := cargo run --quiet -p harness --
 
-.PHONY: setup suites test-target test unit e2e clean
+.PHONY: setup suites test-target test baseline clean
 
 setup:
 	@bash ci/setup.sh
@@ -16,15 +16,23 @@ suites: setup
 ## Run the conformance suites on one target.
 test-target: suites
 	@for suite in $(SUITES); do \
-	  $(XBENCH) test --target $(TARGET) --output-match exact --report report/$(TARGET)/$$suite build/suites/$$suite || exit 1; \
+	  $(XBENCH) test --target $(TARGET) --output-match exact --expectations ci/baseline/expectations.toml \
+	    --report report/$(TARGET)/$$suite build/suites/$$suite || exit 1; \
 	done
 
-## Unit tests, the end-to-end harness tests, and the suites on every target, compared across targets.
+## Unit tests, the end-to-end harness tests, then the suites on every target, compared across
+## targets and gated against ci/baseline. The gate runs even when tests fail, to say why.
 test: suites
 	cargo test --workspace
-	@for suite in $(SUITES); do \
-	  $(XBENCH) test --target all --output-match exact --report report/all/$$suite build/suites/$$suite || exit 1; \
-	done
+	@status=0; for suite in $(SUITES); do \
+	  $(XBENCH) test --target all --output-match exact --expectations ci/baseline/expectations.toml \
+	    --report report/$$suite build/suites/$$suite || status=1; \
+	  $(XBENCH) gate --baseline ci/baseline --report report/$$suite || status=1; \
+	done; exit $$status
+
+## Accept the last `make test` reports as the new baseline (review the diff before committing).
+baseline:
+	@for suite in $(SUITES); do $(XBENCH) baseline --baseline ci/baseline --report report/$$suite || exit 1; done
 
 clean:
 	rm -rf build target

@@ -8,11 +8,15 @@
 pub mod availability;
 pub mod compare;
 pub mod execute;
+pub mod expectations;
 pub mod firmware;
 pub mod footprint;
+pub mod gate;
 pub mod launch;
 pub mod matrix;
 pub mod report;
+pub mod report_html;
+pub mod report_junit;
 pub mod spec;
 pub mod suite;
 pub mod suite_build;

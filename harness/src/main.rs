@@ -15,8 +15,9 @@ use harness::matrix::{self, MatrixOptions, Progress, TargetState};
 use harness::report::Report;
 use harness::suite::{failure_details, result_line, summary_line, Suite, TestResult};
 use harness::target::{Target, TargetSet};
-use harness::verdict::OutputMatch;
-use harness::{firmware, find_root, suite_build};
+use harness::expectations::Expectations;
+use harness::verdict::{Outcome, OutputMatch};
+use harness::{firmware, find_root, gate, suite_build};
 
 #[derive(Parser)]
 #[command(name = "xbench", about = "Cross-compilation test bench for Xila's WebAssembly VM", version)]
@@ -99,6 +100,9 @@ enum Commands {
         /// How stdout and stderr are compared with the spec.
         #[arg(long, value_enum, default_value_t = OutputMatch::Prefix)]
         output_match: OutputMatch,
+        /// Known failures (wasi-testsuite TOML, see ci/baseline/expectations.toml).
+        #[arg(long)]
+        expectations: Option<PathBuf>,
         /// Write report.json and summary.md into this directory.
         #[arg(long)]
         report: Option<PathBuf>,
@@ -114,6 +118,48 @@ enum Commands {
     },
     /// Compile a source suite (`conformance/<suite>`) into a runnable suite directory.
     BuildSuite { source: PathBuf, out: PathBuf },
+    /// Fail (exit 1) when a report regresses against the baseline; one line per cause.
+    Gate {
+        /// The baseline directory: `<suite>.json`, `thresholds.toml`.
+        #[arg(long, default_value = "ci/baseline")]
+        baseline: PathBuf,
+        /// The report directory (or its report.json) of the run to judge.
+        #[arg(long)]
+        report: PathBuf,
+    },
+    /// Show what changed between two reports (outcomes, instructions, sizes, divergences).
+    Compare {
+        old: PathBuf,
+        new: PathBuf,
+        /// Thresholds file (default: the gate's defaults).
+        #[arg(long)]
+        thresholds: Option<PathBuf>,
+    },
+    /// Accept a report as the new baseline of its suite.
+    Baseline {
+        #[arg(long, default_value = "ci/baseline")]
+        baseline: PathBuf,
+        #[arg(long)]
+        report: PathBuf,
+    },
+}
+
+/// A report directory, or the report file itself.
+fn report_file(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        path.join("report.json")
+    } else {
+        path.to_path_buf()
+    }
+}
+
+fn print_comparison(comparison: &gate::Comparison) {
+    for line in &comparison.notes {
+        println!("note: {line}");
+    }
+    for line in &comparison.regressions {
+        println!("REGRESSION: {line}");
+    }
 }
 
 fn main() -> ExitCode {
@@ -147,10 +193,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             run_one(&root, target, &module, &spec, &settings(&run)?)
         }
-        Commands::Test { target, suite, filters, exact, jobs, output_match, report, run } => {
+        Commands::Test { target, suite, filters, exact, jobs, output_match, expectations, report, run } => {
             let targets = load_targets()?;
             let selected = matrix::select(&targets, &target)?;
-            let options = TestOptions { filters: &filters, exact, jobs, output_match, report: report.as_deref() };
+            let expectations = expectations.as_deref().map(Expectations::load).transpose()?;
+            let options = TestOptions {
+                filters: &filters,
+                exact,
+                jobs,
+                output_match,
+                expectations: expectations.as_ref(),
+                known_targets: targets.targets.keys().cloned().collect(),
+                report: report.as_deref(),
+            };
             test_suite(&root, &selected, &suite, &options, &settings(&run)?)
         }
         Commands::Targets => {
@@ -167,6 +222,41 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let targets = load_targets()?;
             let executable = firmware::ensure_built(&root, targets.get(&target)?)?;
             println!("{}", executable.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Commands::Gate { baseline, report } => {
+            let current = gate::LoadedReport::load(&report_file(&report))?;
+            let baseline_file = gate::baseline_file(&baseline, &current)?;
+            let accepted = gate::LoadedReport::load(&baseline_file)?;
+            let thresholds = gate::Thresholds::load(&baseline.join("thresholds.toml"))?;
+            let comparison = gate::compare(&accepted, &current, &thresholds);
+            print_comparison(&comparison);
+            if comparison.regressions.is_empty() {
+                println!("gate: passed against {}", baseline_file.display());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("gate: FAILED, {} regressions against {}", comparison.regressions.len(), baseline_file.display());
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        Commands::Compare { old, new, thresholds } => {
+            let old = gate::LoadedReport::load(&report_file(&old))?;
+            let new = gate::LoadedReport::load(&report_file(&new))?;
+            let thresholds = match thresholds {
+                Some(file) => gate::Thresholds::load(&file)?,
+                None => gate::Thresholds::default(),
+            };
+            let comparison = gate::compare(&old, &new, &thresholds);
+            print_comparison(&comparison);
+            println!("{} regressions, {} other changes", comparison.regressions.len(), comparison.notes.len());
+            Ok(if comparison.regressions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Commands::Baseline { baseline, report } => {
+            let current = gate::LoadedReport::load(&report_file(&report))?;
+            let file = gate::baseline_file(&baseline, &current)?;
+            std::fs::create_dir_all(&baseline)?;
+            std::fs::copy(&current.path, &file).with_context(|| format!("writing {}", file.display()))?;
+            println!("baseline: {}", file.display());
             Ok(ExitCode::SUCCESS)
         }
         Commands::BuildSuite { source, out } => {
@@ -250,6 +340,9 @@ fn run_one(root: &Path, target: &Target, module: &Path, spec: &Spec, settings: &
 }
 
 struct TestOptions<'a> {
+    expectations: Option<&'a Expectations>,
+    /// Every target that has a file, for checking the names in the expectations.
+    known_targets: Vec<String>,
     filters: &'a [String],
     exact: bool,
     jobs: Option<usize>,
@@ -272,7 +365,7 @@ impl Progress for ConsoleProgress {
     fn test_finished(&self, target: &Target, result: &TestResult) {
         let mut text = result_line(&target.name, result);
         text.push('\n');
-        if !result.outcome.passed() {
+        if !result.outcome.passed() && !matches!(result.outcome, Outcome::Skip(_)) {
             text.push_str(&failure_details(result));
         }
         print!("{text}");
@@ -293,6 +386,13 @@ fn test_suite(
             eprintln!("xbench: warning: {}: unknown spec key `{key}` ignored", test.name);
         }
     }
+    if let Some(expectations) = options.expectations {
+        let targets: Vec<&str> = options.known_targets.iter().map(String::as_str).collect();
+        let tests: Vec<&str> = suite.tests.iter().map(|t| t.name.as_str()).collect();
+        for warning in expectations.unknown_names(&suite.manifest.name, &targets, &tests) {
+            eprintln!("xbench: warning: {warning}");
+        }
+    }
     suite.filter(options.filters, options.exact);
     if suite.tests.is_empty() {
         let filtered = if options.filters.is_empty() { "" } else { " matching the filters" };
@@ -300,7 +400,8 @@ fn test_suite(
     }
     let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1));
     println!("suite: {} ({} tests), seed {:#x}", suite.manifest.name, suite.tests.len(), settings.seed);
-    let matrix_options = MatrixOptions { root, settings, output_match: options.output_match, jobs };
+    let matrix_options =
+        MatrixOptions { root, expectations: options.expectations, settings, output_match: options.output_match, jobs };
     let run = matrix::run_matrix(&suite, selected, &matrix_options, &ConsoleProgress)?;
 
     for divergence in &run.divergences {

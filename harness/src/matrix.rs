@@ -9,6 +9,7 @@ use anyhow::bail;
 use crate::availability;
 use crate::compare::{compare_test, Divergence, Observation};
 use crate::execute::RunSettings;
+use crate::expectations::Expectations;
 use crate::firmware;
 use crate::footprint::{self, Footprint};
 use crate::suite::{run_suite, Suite, SuiteOptions, TestResult};
@@ -75,7 +76,7 @@ impl MatrixRun {
             && self.targets.iter().all(|t| match &t.state {
                 TargetState::Skipped(_) => true,
                 TargetState::BuildFailed(_) => false,
-                TargetState::Ran { results, .. } => results.iter().all(|r| r.outcome.passed()),
+                TargetState::Ran { results, .. } => results.iter().all(|r| !r.outcome.is_red()),
             })
     }
 }
@@ -89,6 +90,7 @@ pub trait Progress: Sync {
 
 pub struct MatrixOptions<'a> {
     pub root: &'a Path,
+    pub expectations: Option<&'a Expectations>,
     pub settings: &'a RunSettings,
     pub output_match: OutputMatch,
     pub jobs: usize,
@@ -123,6 +125,7 @@ pub fn run_matrix(
         let target_started = Instant::now();
         let suite_options = SuiteOptions {
             target,
+            expectations: options.expectations,
             executable: &executable,
             settings: options.settings,
             output_match: options.output_match,

@@ -113,7 +113,7 @@ impl Report {
                 reason,
                 footprint,
                 passed: ran.iter().filter(|r| r.outcome.passed()).count(),
-                failed: ran.iter().filter(|r| !r.outcome.passed()).count(),
+                failed: ran.iter().filter(|r| r.outcome.is_red()).count(),
                 wall_ms,
             });
             results.extend(ran.iter().map(|r| ResultEntry::new(&target.name, r)));

@@ -10,6 +10,7 @@ use anyhow::Context;
 use crate::execute::{run_module, RunOutput, RunSettings};
 use crate::launch::shell_quote;
 use crate::spec::{discover_modules, Manifest, Spec};
+use crate::expectations::Expectations;
 use crate::target::Target;
 use crate::verdict::{judge, Outcome, OutputMatch};
 
@@ -66,6 +67,7 @@ pub struct TestResult {
 
 pub struct SuiteOptions<'a> {
     pub target: &'a Target,
+    pub expectations: Option<&'a Expectations>,
     pub executable: &'a Path,
     pub settings: &'a RunSettings,
     pub output_match: OutputMatch,
@@ -101,17 +103,22 @@ fn run_test(suite: &Suite, test: &TestCase, options: &SuiteOptions<'_>) -> TestR
         shell_quote(&suite.dir.display().to_string()),
         shell_quote(&test.name)
     );
+    let expectation = options.expectations.and_then(|e| e.lookup(&suite.manifest.name, &options.target.name, &test.name));
+    if let Some(expectation) = expectation.filter(|e| e.skip) {
+        return TestResult { name: test.name.clone(), outcome: Outcome::Skip(expectation.reason.clone()), run: None, reproduce };
+    }
     let module_name = test.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let run = std::fs::read(&test.module)
         .with_context(|| format!("reading {}", test.module.display()))
         .and_then(|bytes| run_module(options.target, options.executable, &module_name, bytes, &test.spec, options.settings));
     match run {
-        Ok(run) => TestResult {
-            name: test.name.clone(),
-            outcome: judge(&test.spec, &run, options.output_match),
-            run: Some(run),
-            reproduce,
-        },
+        Ok(run) => {
+            let mut outcome = judge(&test.spec, &run, options.output_match);
+            if let Some(expectation) = expectation.filter(|e| e.expect_failure) {
+                outcome = outcome.expected_to_fail(&expectation.reason);
+            }
+            TestResult { name: test.name.clone(), outcome, run: Some(run), reproduce }
+        }
         Err(e) => TestResult { name: test.name.clone(), outcome: Outcome::Infrastructure(format!("{e:#}")), run: None, reproduce },
     }
 }
@@ -155,7 +162,7 @@ pub fn failure_details(result: &TestResult) -> String {
 /// The closing line: `N passed, N failed`, with the kinds of failure when there are any.
 pub fn summary_line(results: &[TestResult], wall: Duration) -> String {
     let passed = results.iter().filter(|r| r.outcome.passed()).count();
-    let failed = results.len() - passed;
+    let failed = results.iter().filter(|r| r.outcome.is_red()).count();
     let mut kinds: Vec<(&str, usize)> = Vec::new();
     for result in results.iter().filter(|r| !r.outcome.passed()) {
         let label = result.outcome.label();

@@ -29,6 +29,12 @@ pub enum Outcome {
     OutOfMemory(String),
     /// QEMU did not start, or the firmware left no usable record.
     Infrastructure(String),
+    /// Not run, for the reason given (an expectations entry with `action = "skip"`).
+    Skip(String),
+    /// Failed, as the expectations say it does; the failure is kept.
+    XFail(String),
+    /// Passed although the expectations say it fails: the entry is stale, and that is red.
+    XPass(String),
 }
 
 impl Outcome {
@@ -40,11 +46,29 @@ impl Outcome {
             Outcome::Timeout(_) => "TIMEOUT",
             Outcome::OutOfMemory(_) => "OUT-OF-MEMORY",
             Outcome::Infrastructure(_) => "INFRA-ERROR",
+            Outcome::Skip(_) => "SKIP",
+            Outcome::XFail(_) => "XFAIL",
+            Outcome::XPass(_) => "XPASS",
         }
     }
 
     pub fn passed(&self) -> bool {
         *self == Outcome::Pass
+    }
+
+    /// Whether this outcome turns a run red.
+    pub fn is_red(&self) -> bool {
+        !matches!(self, Outcome::Pass | Outcome::Skip(_) | Outcome::XFail(_))
+    }
+
+    /// Applies a known-failure expectation to the outcome of a test that ran.
+    pub fn expected_to_fail(self, reason: &str) -> Outcome {
+        match self {
+            Outcome::Pass => Outcome::XPass(format!("passed, but the expectations say it fails: {reason}")),
+            // A run that never reached the guest says nothing about the expectation.
+            Outcome::Infrastructure(message) => Outcome::Infrastructure(message),
+            failure => Outcome::XFail(format!("{} (expected: {reason}): {failure}", failure.label())),
+        }
     }
 }
 
@@ -57,6 +81,7 @@ impl fmt::Display for Outcome {
             Outcome::Timeout(after) => write!(f, "killed after {:.1} s", after.as_secs_f64()),
             Outcome::OutOfMemory(message) => f.write_str(message),
             Outcome::Infrastructure(message) => f.write_str(message),
+            Outcome::Skip(reason) | Outcome::XFail(reason) | Outcome::XPass(reason) => f.write_str(reason),
         }
     }
 }
@@ -201,6 +226,15 @@ mod tests {
         assert_eq!(judge(&spec(None), &run, OutputMatch::Exact), Outcome::Timeout(Duration::from_secs(1)));
         run.end = RunEnd::Infrastructure("qemu died".into());
         assert_eq!(judge(&spec(None), &run, OutputMatch::Exact), Outcome::Infrastructure("qemu died".into()));
+    }
+
+    #[test]
+    fn expectations_turn_failures_into_xfail_and_passes_into_xpass() {
+        assert!(matches!(Outcome::Pass.expected_to_fail("r"), Outcome::XPass(_)));
+        assert!(Outcome::Pass.expected_to_fail("r").is_red());
+        let xfail = Outcome::Fail(vec!["x".into()]).expected_to_fail("known");
+        assert!(matches!(xfail, Outcome::XFail(_)) && !xfail.is_red());
+        assert!(Outcome::Infrastructure("q".into()).expected_to_fail("r").is_red());
     }
 
     #[test]
