@@ -35,10 +35,12 @@ struct Timer {
 }
 
 /// The boards with start-up code, and the timer each one drives.
-const BOARDS: &[(&str, &str)] = &[("riscv-virt", "clint-mtime")];
+const BOARDS: &[(&str, &str)] = &[("riscv-virt", "clint-mtime"), ("cortex-m", "systick")];
 
 fn main() {
-    println!("cargo:rustc-check-cfg=cfg(board, values(\"riscv-virt\"))");
+    println!("cargo:rustc-check-cfg=cfg(board, values(\"riscv-virt\", \"cortex-m\"))");
+    // Armv8-M Mainline (stack limit registers, SecureFault), told apart from Armv7-M.
+    println!("cargo:rustc-check-cfg=cfg(armv8m)");
     println!("cargo:rerun-if-env-changed=XILA_TARGET_FILE");
     println!("cargo:rerun-if-changed=build.rs");
     if std::env::var("CARGO_CFG_TARGET_OS").as_deref() != Ok("none") {
@@ -60,6 +62,9 @@ fn main() {
         fail(&format!("target file {}: field `timer.kind`: board `{}` drives a `{timer}` timer, not `{}`", file.display(), target.board, target.timer.kind));
     }
     println!("cargo:rustc-cfg=board=\"{}\"", target.board);
+    if std::env::var("TARGET").is_ok_and(|triple| triple.starts_with("thumbv8m.main")) {
+        println!("cargo:rustc-cfg=armv8m");
+    }
 
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     std::fs::write(out.join("link.x"), linker_script(&target)).unwrap_or_else(|e| fail(&e.to_string()));
@@ -103,6 +108,8 @@ SECTIONS
 {{
   .text : ALIGN(4)
   {{
+    /* Cortex-M: the vector table, read by the core at reset from the flash origin. */
+    KEEP(*(.vector_table))
     KEEP(*(.text.start))
     *(.text .text.*)
   }} > FLASH
@@ -139,6 +146,8 @@ SECTIONS
     __data_end = .;
   }} > RAM AT > FLASH
   __data_load = LOADADDR(.data);
+  /* Arm TLS (variant 1): picolibc's `_set_tls` puts the thread pointer this far below the block. */
+  PROVIDE(__arm32_tls_tcb_offset = MAX(8, MAX(ALIGNOF(.tdata), ALIGNOF(.tbss))));
 
   .tbss (NOLOAD) : ALIGN(8)
   {{
@@ -170,7 +179,8 @@ SECTIONS
     __heap_end = .;
   }} > RAM
 
-  /DISCARD/ : {{ *(.eh_frame .eh_frame_hdr) }}
+  /* No unwinding (panic = "abort"): neither DWARF nor Arm unwind tables are needed. */
+  /DISCARD/ : {{ *(.eh_frame .eh_frame_hdr .ARM.exidx .ARM.exidx.* .ARM.extab .ARM.extab.*) }}
 }}
 "#,
         flash_origin = m.flash.origin,

@@ -7,6 +7,11 @@ mod riscv_virt;
 #[cfg(board = "riscv-virt")]
 pub use riscv_virt::{fault_now, instructions, monotonic_ns, resolution_ns};
 
+#[cfg(board = "cortex-m")]
+mod cortex_m;
+#[cfg(board = "cortex-m")]
+pub use cortex_m::{fault_now, instructions, monotonic_ns, resolution_ns};
+
 mod config {
     include!(concat!(env!("OUT_DIR"), "/board_config.rs"));
 }
