@@ -107,3 +107,33 @@ fn a_run_repeats_exactly_outputs_and_instruction_counts() {
     assert_eq!(runs[0], runs[1], "the guest instruction count changed between two runs");
     assert!(runs[0] > 0);
 }
+
+#[test]
+fn breaking_a_test_on_purpose_fails_the_gate_with_a_one_line_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let hello = r#"(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (data (i32.const 16) "hi\n")
+      (func (export "_start")
+        (i32.store (i32.const 0) (i32.const 16))
+        (i32.store (i32.const 4) (i32.const 3))
+        (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+    let suite = suite_with(dir.path(), "hello", hello, r#"{"stdout": "hi\n"}"#);
+    let (baseline, report) = (dir.path().join("baseline"), dir.path().join("report"));
+    let run = |report: &Path| xbench(&["test", "--target", "host", "--report", report.to_str().unwrap(), suite.to_str().unwrap()]);
+    assert_eq!(run(&report).status.code(), Some(0));
+    let accepted = xbench(&["baseline", "--baseline", baseline.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert_eq!(accepted.status.code(), Some(0), "{}", text(&accepted));
+    let gate = || xbench(&["gate", "--baseline", baseline.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert_eq!(gate().status.code(), Some(0), "{}", text(&gate()));
+
+    std::fs::write(suite.join("hello.json"), r#"{"stdout": "hello\n"}"#).unwrap();
+    assert_eq!(run(&report).status.code(), Some(1));
+    let output = gate();
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    let reasons: Vec<&str> = said.lines().filter(|l| l.starts_with("REGRESSION: ")).collect();
+    assert_eq!(reasons.len(), 1, "{said}");
+    assert!(reasons[0].starts_with("REGRESSION: host::hello: was pass, now fail: stdout differs at byte 1"), "{said}");
+}
