@@ -66,4 +66,7 @@ if command -v rustup >/dev/null; then
   rustup toolchain install >/dev/null 2>&1 || rustup toolchain install
   rustup target list --installed >/dev/null
 fi
+# WAMR's C sources come from the pinned wamrx-sys package, which no build ever compiles, so a
+# plain `cargo build` would not download it: fetch every package of the lock file.
+cargo fetch --quiet
 say "done"
