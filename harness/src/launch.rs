@@ -6,6 +6,8 @@ use std::fs::File;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -110,6 +112,9 @@ pub fn run(invocation: &Invocation, log_dir: &Path, timeout: Duration) -> anyhow
     }
     let stdout = File::create(log_dir.join("process.stdout")).context("creating the process's stdout log")?;
     let stderr = File::create(log_dir.join("process.stderr")).context("creating the process's stderr log")?;
+    if interrupted() {
+        bail!("interrupted before `{}` started", invocation.program.display());
+    }
     let started = Instant::now();
     let mut child = Command::new(&invocation.program)
         .args(&invocation.args)
@@ -121,27 +126,62 @@ pub fn run(invocation: &Invocation, log_dir: &Path, timeout: Duration) -> anyhow
         .spawn()
         .with_context(|| format!("starting `{}`", invocation.program.display()))?;
     let group = child.id() as libc::pid_t;
-    let mut poll = Duration::from_millis(1);
-    loop {
-        if let Some(status) = child.try_wait().context("waiting for the process")? {
-            let ended = match (status.code(), status.signal()) {
-                (Some(code), _) => Ended::Exited(code),
-                (None, Some(signal)) => Ended::Signalled(signal),
-                (None, None) => Ended::Signalled(0),
-            };
-            // Anything the process left behind in its group goes too.
-            kill_group(group);
-            return Ok(Finished { ended, wall: started.elapsed() });
-        }
-        if started.elapsed() >= timeout {
-            kill_group(group);
+    register(group);
+    // A blocking wait on a thread of its own reports the exit at once; polling would add its
+    // interval to every run.
+    let (sender, receiver) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(child.wait());
+    });
+    let waited = receiver.recv_timeout(timeout);
+    // Anything the process left behind in its group goes too, and on a timeout the whole group.
+    kill_group(group);
+    unregister(group);
+    let status = match waited {
+        Ok(status) => status.context("waiting for the process")?,
+        Err(_) => {
             // Reap the leader so that no zombie is left.
-            let _ = child.wait();
+            let _ = receiver.recv();
             return Ok(Finished { ended: Ended::TimedOut, wall: started.elapsed() });
         }
-        std::thread::sleep(poll);
-        poll = (poll * 2).min(Duration::from_millis(20));
+    };
+    let ended = match (status.code(), status.signal()) {
+        (Some(code), _) => Ended::Exited(code),
+        (None, Some(signal)) => Ended::Signalled(signal),
+        (None, None) => Ended::Signalled(0),
+    };
+    Ok(Finished { ended, wall: started.elapsed() })
+}
+
+/// Process groups of the runs under way, so that an interruption can end them all.
+static RUNNING: Mutex<Vec<libc::pid_t>> = Mutex::new(Vec::new());
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+fn register(group: libc::pid_t) {
+    if let Ok(mut running) = RUNNING.lock() {
+        running.push(group);
     }
+}
+
+fn unregister(group: libc::pid_t) {
+    if let Ok(mut running) = RUNNING.lock() {
+        running.retain(|g| *g != group);
+    }
+}
+
+/// Stops everything: kills every running process group, and no new run starts. Called from
+/// the Ctrl-C handler; the runs under way end as infrastructure errors ("interrupted").
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+    if let Ok(running) = RUNNING.lock() {
+        for group in running.iter() {
+            kill_group(*group);
+        }
+    }
+}
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
 }
 
 fn kill_group(group: libc::pid_t) {

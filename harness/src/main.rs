@@ -1,15 +1,16 @@
 //! `xbench`: the bench's command line.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use bench_protocol::Status;
 use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use harness::execute::{host_time_ns, run_module, RunEnd, RunSettings, DEFAULT_SEED, DEFAULT_START_TIME_NS};
-use harness::launch::invocation;
+use harness::launch::{self, invocation};
 use harness::spec::Spec;
 use harness::matrix::{self, MatrixOptions, Progress, TargetState};
 use harness::report::Report;
@@ -100,6 +101,9 @@ enum Commands {
         /// How stdout and stderr are compared with the spec.
         #[arg(long, value_enum, default_value_t = OutputMatch::Prefix)]
         output_match: OutputMatch,
+        /// Runs again after an infrastructure error (never after a guest failure).
+        #[arg(long, default_value_t = 1)]
+        retries: u32,
         /// Known failures (wasi-testsuite TOML, see ci/baseline/expectations.toml).
         #[arg(long)]
         expectations: Option<PathBuf>,
@@ -193,7 +197,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             run_one(&root, target, &module, &spec, &settings(&run)?)
         }
-        Commands::Test { target, suite, filters, exact, jobs, output_match, expectations, report, run } => {
+        Commands::Test { target, suite, filters, exact, jobs, output_match, retries, expectations, report, run } => {
             let targets = load_targets()?;
             let selected = matrix::select(&targets, &target)?;
             let expectations = expectations.as_deref().map(Expectations::load).transpose()?;
@@ -201,6 +205,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 filters: &filters,
                 exact,
                 jobs,
+                retries,
                 output_match,
                 expectations: expectations.as_ref(),
                 known_targets: targets.targets.keys().cloned().collect(),
@@ -340,6 +345,7 @@ fn run_one(root: &Path, target: &Target, module: &Path, spec: &Spec, settings: &
 }
 
 struct TestOptions<'a> {
+    retries: u32,
     expectations: Option<&'a Expectations>,
     /// Every target that has a file, for checking the names in the expectations.
     known_targets: Vec<String>,
@@ -351,15 +357,51 @@ struct TestOptions<'a> {
 }
 
 /// Prints one line per test as results arrive, with details under those that did not pass.
-struct ConsoleProgress;
+/// On a terminal (and outside CI) a progress bar stays under the lines.
+struct ConsoleProgress {
+    bar: Option<ProgressBar>,
+}
+
+impl ConsoleProgress {
+    fn new(total: usize) -> Self {
+        let interactive = std::io::stdout().is_terminal() && std::env::var_os("CI").is_none();
+        let bar = interactive.then(|| {
+            let bar = ProgressBar::new(total as u64);
+            if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} tests, {elapsed} {msg}") {
+                bar.set_style(style);
+            }
+            bar
+        });
+        ConsoleProgress { bar }
+    }
+
+    fn say(&self, text: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(text.trim_end()),
+            None => {
+                print!("{text}");
+                let _ = std::io::stdout().flush();
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
 
 impl Progress for ConsoleProgress {
     fn target_skipped(&self, target: &Target, reason: &str) {
-        println!("{:<13} {} (every test): {reason}", "SKIP", target.name);
+        self.say(&format!("{:<13} {} (every test): {reason}\n", "SKIP", target.name));
     }
 
     fn target_started(&self, target: &Target, tests: usize, jobs: usize) {
-        println!("running {tests} tests on {} ({jobs} at a time)", target.name);
+        if let Some(bar) = &self.bar {
+            bar.set_message(target.name.clone());
+        }
+        self.say(&format!("running {tests} tests on {} ({jobs} at a time)\n", target.name));
     }
 
     fn test_finished(&self, target: &Target, result: &TestResult) {
@@ -368,8 +410,10 @@ impl Progress for ConsoleProgress {
         if !result.outcome.passed() && !matches!(result.outcome, Outcome::Skip(_)) {
             text.push_str(&failure_details(result));
         }
-        print!("{text}");
-        let _ = std::io::stdout().flush();
+        self.say(&text);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
     }
 }
 
@@ -401,8 +445,25 @@ fn test_suite(
     let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1));
     println!("suite: {} ({} tests), seed {:#x}", suite.manifest.name, suite.tests.len(), settings.seed);
     let matrix_options =
-        MatrixOptions { root, expectations: options.expectations, settings, output_match: options.output_match, jobs };
-    let run = matrix::run_matrix(&suite, selected, &matrix_options, &ConsoleProgress)?;
+        MatrixOptions {
+            root,
+            expectations: options.expectations,
+            settings,
+            output_match: options.output_match,
+            jobs,
+            retries: options.retries,
+        };
+    // Ctrl-C stops every QEMU of the run; the tests under way end as interrupted and the
+    // report of what ran is still written.
+    if let Err(e) = ctrlc::set_handler(|| {
+        eprintln!("xbench: interrupted; stopping the runs under way");
+        launch::interrupt();
+    }) {
+        eprintln!("xbench: warning: Ctrl-C will not stop QEMU cleanly: {e}");
+    }
+    let progress = ConsoleProgress::new(suite.tests.len() * selected.len());
+    let run = matrix::run_matrix(&suite, selected, &matrix_options, &progress)?;
+    progress.finish();
 
     for divergence in &run.divergences {
         println!("DIVERGENCE    {} ({} vs {})", divergence.test, divergence.reference, divergence.targets.join(", "));
@@ -431,5 +492,9 @@ fn test_suite(
         closing.push_str(&format!(", {} divergent across targets", run.divergences.len()));
     }
     println!("{closing}");
+    if launch::interrupted() {
+        println!("interrupted: the report covers the tests that finished");
+        return Ok(ExitCode::from(130));
+    }
     Ok(if run.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }

@@ -94,6 +94,7 @@ pub struct MatrixOptions<'a> {
     pub settings: &'a RunSettings,
     pub output_match: OutputMatch,
     pub jobs: usize,
+    pub retries: u32,
 }
 
 /// Runs `suite` on every selected target, then compares the targets.
@@ -106,6 +107,9 @@ pub fn run_matrix(
     let started = Instant::now();
     let mut targets = Vec::new();
     for Selected { target, named } in selected {
+        if crate::launch::interrupted() {
+            break;
+        }
         if let Err(reason) = availability::check(target) {
             if *named {
                 bail!("target `{}` cannot run here: {reason}", target.name);
@@ -130,6 +134,7 @@ pub fn run_matrix(
             settings: options.settings,
             output_match: options.output_match,
             jobs: options.jobs,
+            retries: options.retries,
         };
         let results = run_suite(suite, &suite_options, &|result| progress.test_finished(target, result));
         let footprint = if target.is_host() { None } else { footprint::of_elf(&executable).ok() };

@@ -63,6 +63,8 @@ pub struct TestResult {
     pub run: Option<RunOutput>,
     /// A command that runs this test alone.
     pub reproduce: String,
+    /// How many times the test was run again after an infrastructure error.
+    pub retried: u32,
 }
 
 pub struct SuiteOptions<'a> {
@@ -72,6 +74,9 @@ pub struct SuiteOptions<'a> {
     pub settings: &'a RunSettings,
     pub output_match: OutputMatch,
     pub jobs: usize,
+    /// Runs again after an infrastructure error (QEMU did not start, say); never after a
+    /// failure of the guest, which would hide flakiness in the VM.
+    pub retries: u32,
 }
 
 /// Runs every test of `suite`, `options.jobs` at a time, calling `report` as each finishes.
@@ -81,6 +86,9 @@ pub fn run_suite(suite: &Suite, options: &SuiteOptions<'_>, report: &(dyn Fn(&Te
     std::thread::scope(|scope| {
         for _ in 0..options.jobs.max(1).min(suite.tests.len().max(1)) {
             scope.spawn(|| loop {
+                if crate::launch::interrupted() {
+                    break;
+                }
                 let index = next.fetch_add(1, Ordering::Relaxed);
                 let Some(test) = suite.tests.get(index) else { break };
                 let result = run_test(suite, test, options);
@@ -97,6 +105,18 @@ pub fn run_suite(suite: &Suite, options: &SuiteOptions<'_>, report: &(dyn Fn(&Te
 }
 
 fn run_test(suite: &Suite, test: &TestCase, options: &SuiteOptions<'_>) -> TestResult {
+    let mut result = run_test_once(suite, test, options);
+    while matches!(result.outcome, Outcome::Infrastructure(_))
+        && result.retried < options.retries
+        && !crate::launch::interrupted()
+    {
+        let retried = result.retried + 1;
+        result = TestResult { retried, ..run_test_once(suite, test, options) };
+    }
+    result
+}
+
+fn run_test_once(suite: &Suite, test: &TestCase, options: &SuiteOptions<'_>) -> TestResult {
     let reproduce = format!(
         "xbench test --target {} {} --exact {}",
         options.target.name,
@@ -105,7 +125,13 @@ fn run_test(suite: &Suite, test: &TestCase, options: &SuiteOptions<'_>) -> TestR
     );
     let expectation = options.expectations.and_then(|e| e.lookup(&suite.manifest.name, &options.target.name, &test.name));
     if let Some(expectation) = expectation.filter(|e| e.skip) {
-        return TestResult { name: test.name.clone(), outcome: Outcome::Skip(expectation.reason.clone()), run: None, reproduce };
+        return TestResult {
+            name: test.name.clone(),
+            outcome: Outcome::Skip(expectation.reason.clone()),
+            run: None,
+            reproduce,
+            retried: 0,
+        };
     }
     let module_name = test.module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let run = std::fs::read(&test.module)
@@ -117,9 +143,15 @@ fn run_test(suite: &Suite, test: &TestCase, options: &SuiteOptions<'_>) -> TestR
             if let Some(expectation) = expectation.filter(|e| e.expect_failure) {
                 outcome = outcome.expected_to_fail(&expectation.reason);
             }
-            TestResult { name: test.name.clone(), outcome, run: Some(run), reproduce }
+            TestResult { name: test.name.clone(), outcome, run: Some(run), reproduce, retried: 0 }
         }
-        Err(e) => TestResult { name: test.name.clone(), outcome: Outcome::Infrastructure(format!("{e:#}")), run: None, reproduce },
+        Err(e) => TestResult {
+            name: test.name.clone(),
+            outcome: Outcome::Infrastructure(format!("{e:#}")),
+            run: None,
+            reproduce,
+            retried: 0,
+        },
     }
 }
 
@@ -134,6 +166,9 @@ pub fn result_line(target: &str, result: &TestResult) -> String {
             }
         }
         line.push(')');
+    }
+    if result.retried > 0 {
+        line.push_str(&format!(" [retried {}x]", result.retried));
     }
     line
 }
@@ -185,7 +220,7 @@ mod tests {
     use super::*;
 
     fn result(outcome: Outcome) -> TestResult {
-        TestResult { name: "t".into(), outcome, run: None, reproduce: String::new() }
+        TestResult { name: "t".into(), outcome, run: None, reproduce: String::new(), retried: 0 }
     }
 
     #[test]

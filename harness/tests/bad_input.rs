@@ -213,3 +213,50 @@ fn a_firmware_panic_is_reported_with_its_message(
     assert_eq!(output.status.code(), Some(242), "{said}");
     assert!(said.contains("panic:") && said.contains("self-test panic requested by the job"), "{said}");
 }
+
+#[test]
+fn ctrl_c_stops_every_qemu_and_keeps_the_partial_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("suite");
+    std::fs::create_dir_all(&suite).unwrap();
+    let spin = wat::parse_str("(module (memory (export \"memory\") 1) (func (export \"_start\") (loop (br 0))))").unwrap();
+    let ok = wat::parse_str("(module (memory (export \"memory\") 1) (func (export \"_start\")))").unwrap();
+    std::fs::write(suite.join("a_ok.wasm"), ok).unwrap();
+    for name in ["b_spin", "c_spin", "d_spin"] {
+        std::fs::write(suite.join(format!("{name}.wasm")), &spin).unwrap();
+        std::fs::write(suite.join(format!("{name}.json")), r#"{"timeout": 60}"#).unwrap();
+    }
+    // Job directories go under a directory of this test's own, to find any QEMU left behind.
+    let jobs = dir.path().join("jobs");
+    std::fs::create_dir_all(&jobs).unwrap();
+    let report = dir.path().join("report");
+    let child = Command::new(env!("CARGO_BIN_EXE_xbench"))
+        .arg("--root")
+        .arg(root())
+        .args(["test", "--target", "riscv32", "-j", "1", "--report"])
+        .arg(&report)
+        .arg(&suite)
+        .env("TMPDIR", &jobs)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until a spinning guest runs, then interrupt as a terminal's Ctrl-C would.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while live_processes_mentioning(jobs.to_str().unwrap()).is_empty() {
+        assert!(std::time::Instant::now() < deadline, "no QEMU started");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // SAFETY: sends SIGINT to the child we started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(130), "{said}");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(live_processes_mentioning(jobs.to_str().unwrap()), Vec::<String>::new(), "QEMU outlived Ctrl-C");
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(report.join("report.json")).unwrap()).unwrap();
+    let results = json["results"].as_array().unwrap();
+    assert!(results.iter().any(|r| r["test"] == "a_ok" && r["outcome"] == "pass"), "{json}");
+    assert!(results.len() < 4, "tests after the interruption must not run: {json}");
+}
