@@ -13,6 +13,12 @@
 //! stdin        u32 length + bytes
 //! module       u32 length + bytes (the WebAssembly binary)
 //! ```
+//! A job with a file system starts with `"XILAJOB2"` instead and has two more fields after the
+//! module (a job without one is still written as `"XILAJOB1"`, so old jobs decode as before):
+//! ```text
+//! image        u32 length + bytes (a [`crate::Image`]; empty: no file system)
+//! preopens     u32 count, then per item: u32 length + "guest-name\0image-directory"
+//! ```
 //! Decoding borrows from the buffer, so the firmware needs no second copy of the module.
 
 /// Bits of [`Job::flags`]: requests that test the firmware's own failure paths. A guest can
@@ -26,6 +32,8 @@ pub mod flags {
 
 /// The first eight bytes of every job.
 pub const JOB_MAGIC: &[u8; 8] = b"XILAJOB1";
+/// The first eight bytes of a job that carries a file-system image and preopens.
+pub const JOB_MAGIC_FS: &[u8; 8] = b"XILAJOB2";
 
 /// A decoded job, borrowing from its buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +47,9 @@ pub struct Job<'a> {
     env: List<'a>,
     pub stdin: &'a [u8],
     pub module: &'a [u8],
+    /// The encoded file-system image; empty when the job has none.
+    pub image: &'a [u8],
+    preopens: List<'a>,
 }
 
 /// Why a buffer is not a job.
@@ -128,10 +139,13 @@ impl<'a> Job<'a> {
     /// Decodes a job, checking every length against the buffer.
     pub fn decode(buffer: &'a [u8]) -> Result<Self, JobError> {
         let mut reader = Reader { rest: buffer };
-        if reader.take(JOB_MAGIC.len(), "magic").map_err(|_| JobError::BadMagic)? != JOB_MAGIC {
-            return Err(JobError::BadMagic);
-        }
-        let job = Job {
+        let magic = reader.take(JOB_MAGIC.len(), "magic").map_err(|_| JobError::BadMagic)?;
+        let with_fs = match magic {
+            m if m == JOB_MAGIC => false,
+            m if m == JOB_MAGIC_FS => true,
+            _ => return Err(JobError::BadMagic),
+        };
+        let mut job = Job {
             seed: reader.u64("seed")?,
             start_time_ns: reader.u64("start_time")?,
             heap_budget: reader.u32("heap_budget")?,
@@ -141,7 +155,13 @@ impl<'a> Job<'a> {
             env: reader.list("env")?,
             stdin: reader.bytes("stdin")?,
             module: reader.bytes("module")?,
+            image: &[],
+            preopens: List { count: 0, encoded: &[] },
         };
+        if with_fs {
+            job.image = reader.bytes("image")?;
+            job.preopens = reader.list("preopens")?;
+        }
         if !reader.rest.is_empty() {
             return Err(JobError::TrailingBytes);
         }
@@ -165,6 +185,14 @@ impl<'a> Job<'a> {
     pub fn env_count(&self) -> usize {
         self.env.count as usize
     }
+
+    /// The preopened directories: (guest name, directory in the image), in fd order from 3.
+    pub fn preopens(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + 'a {
+        self.preopens.iter().map(|item| {
+            let cut = item.iter().position(|&b| b == 0).unwrap_or(item.len());
+            (&item[..cut], item.get(cut + 1..).unwrap_or_default())
+        })
+    }
 }
 
 /// The parts of a job the harness fills in, before encoding.
@@ -180,6 +208,10 @@ pub struct JobSpec {
     pub env: alloc::vec::Vec<alloc::vec::Vec<u8>>,
     pub stdin: alloc::vec::Vec<u8>,
     pub module: alloc::vec::Vec<u8>,
+    /// An encoded [`crate::Image`]; empty for none.
+    pub image: alloc::vec::Vec<u8>,
+    /// (guest name, directory in the image), preopened as fds 3, 4, ...
+    pub preopens: alloc::vec::Vec<(alloc::vec::Vec<u8>, alloc::vec::Vec<u8>)>,
 }
 
 #[cfg(feature = "alloc")]
@@ -197,8 +229,9 @@ impl Job<'_> {
                 put_bytes(out, item);
             }
         }
-        let mut out = Vec::with_capacity(64 + spec.module.len() + spec.stdin.len());
-        out.extend_from_slice(JOB_MAGIC);
+        let with_fs = !spec.image.is_empty() || !spec.preopens.is_empty();
+        let mut out = Vec::with_capacity(64 + spec.module.len() + spec.stdin.len() + spec.image.len());
+        out.extend_from_slice(if with_fs { JOB_MAGIC_FS } else { JOB_MAGIC });
         out.extend_from_slice(&spec.seed.to_le_bytes());
         out.extend_from_slice(&spec.start_time_ns.to_le_bytes());
         out.extend_from_slice(&spec.heap_budget.to_le_bytes());
@@ -208,6 +241,20 @@ impl Job<'_> {
         put_list(&mut out, &spec.env);
         put_bytes(&mut out, &spec.stdin);
         put_bytes(&mut out, &spec.module);
+        if with_fs {
+            put_bytes(&mut out, &spec.image);
+            let preopens: Vec<Vec<u8>> = spec
+                .preopens
+                .iter()
+                .map(|(guest, dir)| {
+                    let mut item = guest.clone();
+                    item.push(0);
+                    item.extend_from_slice(dir);
+                    item
+                })
+                .collect();
+            put_list(&mut out, &preopens);
+        }
         out
     }
 }
@@ -229,6 +276,41 @@ mod tests {
             env: vec![b"KEY=value with\nnewline".to_vec()],
             stdin: b"line one\nline two\n".to_vec(),
             module: b"\0asm\x01\0\0\0".to_vec(),
+            ..JobSpec::default()
+        }
+    }
+
+    fn sample_with_fs() -> JobSpec {
+        let mut image = crate::ImageBuilder::new();
+        image.push(crate::EntryKind::File, b"a.txt", b"hello");
+        JobSpec {
+            image: image.finish(),
+            preopens: vec![(b"/".to_vec(), b"".to_vec()), (b"data".to_vec(), b"data".to_vec())],
+            ..sample()
+        }
+    }
+
+    #[test]
+    fn a_job_without_a_file_system_keeps_the_first_layout() {
+        let encoded = Job::encode(&sample());
+        assert_eq!(&encoded[..8], JOB_MAGIC);
+        let job = Job::decode(&encoded).unwrap();
+        assert!(job.image.is_empty());
+        assert_eq!(job.preopens().count(), 0);
+    }
+
+    #[test]
+    fn a_job_with_a_file_system_survives_encoding_and_truncation() {
+        let spec = sample_with_fs();
+        let encoded = Job::encode(&spec);
+        assert_eq!(&encoded[..8], JOB_MAGIC_FS);
+        let job = Job::decode(&encoded).unwrap();
+        assert_eq!(job.image, &spec.image[..]);
+        assert_eq!(job.module, &spec.module[..]);
+        let preopens: Vec<_> = job.preopens().collect();
+        assert_eq!(preopens, [(&b"/"[..], &b""[..]), (&b"data"[..], &b"data"[..])]);
+        for len in 0..encoded.len() {
+            assert!(Job::decode(&encoded[..len]).is_err(), "a job cut at {len} bytes decoded");
         }
     }
 

@@ -21,10 +21,14 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+mod image;
 mod job;
 mod result;
 
-pub use job::{flags, Job, JobError, JOB_MAGIC};
+pub use image::{Entry, EntryKind, Image, ImageError, IMAGE_MAGIC};
+#[cfg(feature = "alloc")]
+pub use image::ImageBuilder;
+pub use job::{flags, Job, JobError, JOB_MAGIC, JOB_MAGIC_FS};
 #[cfg(feature = "alloc")]
 pub use job::JobSpec;
 pub use result::{RecordError, ResultRecord, Status};
@@ -41,4 +45,7 @@ pub mod files {
     pub const DIAGNOSTICS: &str = "diagnostics";
     /// The [`crate::ResultRecord`], written by the firmware when the run ends.
     pub const RESULT: &str = "result";
+    /// The file-system image as the run left it ([`crate::Image`]), written by the firmware
+    /// before the result record when the job had a file system.
+    pub const FS: &str = "fs";
 }
