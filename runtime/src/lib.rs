@@ -10,6 +10,7 @@ extern crate alloc;
 extern crate std;
 
 mod engine;
+pub mod fs;
 mod global;
 pub mod memory;
 mod natives;
