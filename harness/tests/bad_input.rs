@@ -194,6 +194,7 @@ mod on_each_target {
 #[case::cortex_m4f("cortex-m4f", "fault: CPU fault: BusFault PRECISERR at pc 0x", "address 0xf0000000")]
 #[case::cortex_m7("cortex-m7", "fault: CPU fault: BusFault PRECISERR at pc 0x", "address 0xf0000000")]
 #[case::cortex_m33("cortex-m33", "fault: CPU fault: BusFault PRECISERR at pc 0x", "address 0xf0000000")]
+#[case::cortex_m55("cortex-m55", "fault: CPU fault: BusFault PRECISERR at pc 0x", "address 0xf0000000")]
 fn a_cpu_fault_is_reported_with_its_cause_and_address(#[case] target: &str, #[case] cause: &str, #[case] address: &str) {
     let dir = tempfile::tempdir().unwrap();
     let module = write_wat(dir.path(), "ok.wat", "(module (func (export \"_start\")))");
@@ -206,7 +207,7 @@ fn a_cpu_fault_is_reported_with_its_cause_and_address(#[case] target: &str, #[ca
 
 #[rstest::rstest]
 fn a_firmware_panic_is_reported_with_its_message(
-    #[values("riscv32", "riscv32imc", "cortex-m3", "cortex-m4f", "cortex-m7", "cortex-m33")] target: &str,
+    #[values("riscv32", "riscv32imc", "cortex-m3", "cortex-m4f", "cortex-m7", "cortex-m33", "cortex-m55")] target: &str,
 ) {
     let dir = tempfile::tempdir().unwrap();
     let module = write_wat(dir.path(), "ok.wat", "(module (func (export \"_start\")))");
