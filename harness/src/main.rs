@@ -107,9 +107,12 @@ enum Commands {
         /// Known failures (wasi-testsuite TOML, see ci/baseline/expectations.toml).
         #[arg(long)]
         expectations: Option<PathBuf>,
-        /// Write report.json and summary.md into this directory.
+        /// Write report.json, summary.md, junit.xml and report.html into this directory.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// Leave the passing testcases out of junit.xml (its counts stay those of the whole run).
+        #[arg(long, requires = "report")]
+        junit_failures_only: bool,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -197,7 +200,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             run_one(&root, target, &module, &spec, &settings(&run)?)
         }
-        Commands::Test { target, suite, filters, exact, jobs, output_match, retries, expectations, report, run } => {
+        Commands::Test { target, suite, filters, exact, jobs, output_match, retries, expectations, report, junit_failures_only, run } => {
             let targets = load_targets()?;
             let selected = matrix::select(&targets, &target)?;
             let expectations = expectations.as_deref().map(Expectations::load).transpose()?;
@@ -210,6 +213,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 expectations: expectations.as_ref(),
                 known_targets: targets.targets.keys().cloned().collect(),
                 report: report.as_deref(),
+                junit_failures_only,
             };
             test_suite(&root, &selected, &suite, &options, &settings(&run)?)
         }
@@ -354,6 +358,7 @@ struct TestOptions<'a> {
     jobs: Option<usize>,
     output_match: OutputMatch,
     report: Option<&'a Path>,
+    junit_failures_only: bool,
 }
 
 /// Prints one line per test as results arrive, with details under those that did not pass.
@@ -484,7 +489,7 @@ fn test_suite(
     }
     if let Some(dir) = options.report {
         let report = Report::from_run(&run);
-        report.write(dir)?;
+        report.write_with(dir, options.junit_failures_only)?;
         println!("report: {}", dir.join("report.json").display());
     }
     let mut closing = summary_line(&all_results, run.wall);

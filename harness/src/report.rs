@@ -1,5 +1,6 @@
 //! Reports of a run, written to a report directory. `report.json` is the source of truth (its
-//! schema is documented in `docs/report-schema.md`); `summary.md` is made from the same data.
+//! schema is documented in `docs/report-schema.md`); `summary.md`, `junit.xml`
+//! ([`crate::report_junit`]) and `report.html` ([`crate::report_html`]) are made from the same data.
 
 use std::path::Path;
 
@@ -194,12 +195,22 @@ impl Report {
         md
     }
 
-    /// Writes `report.json` and `summary.md` into `dir`.
+    /// Writes `report.json`, `summary.md`, `junit.xml` (every testcase) and `report.html` into
+    /// `dir`.
     pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
+        self.write_with(dir, false)
+    }
+
+    /// Like [`Report::write`]; with `failures_only_junit`, `junit.xml` leaves out the passing
+    /// testcases (its counts stay those of the whole run).
+    pub fn write_with(&self, dir: &Path, failures_only_junit: bool) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating report directory {}", dir.display()))?;
         let json = serde_json::to_string_pretty(self).context("serialising the report")?;
         std::fs::write(dir.join("report.json"), json).context("writing report.json")?;
         std::fs::write(dir.join("summary.md"), self.to_markdown()).context("writing summary.md")?;
+        std::fs::write(dir.join("junit.xml"), crate::report_junit::junit(self, failures_only_junit))
+            .context("writing junit.xml")?;
+        std::fs::write(dir.join("report.html"), crate::report_html::html(self)).context("writing report.html")?;
         Ok(())
     }
 }

@@ -53,11 +53,11 @@ fn target_suite(report: &Report, target: &TargetEntry, suite: &str, failures_onl
     match target.state {
         "ran" => {
             tests = results.len();
-            failures = results.iter().filter(|r| r.outcome == "fail").count();
-            errors = results.iter().filter(|r| r.outcome != "pass" && r.outcome != "fail").count();
-            skipped = 0;
+            failures = results.iter().filter(|r| kind(&r.outcome) == Kind::Failure).count();
+            errors = results.iter().filter(|r| kind(&r.outcome) == Kind::Error).count();
+            skipped = results.iter().filter(|r| kind(&r.outcome) == Kind::Skipped).count();
             for r in results {
-                if failures_only && r.outcome == "pass" {
+                if failures_only && kind(&r.outcome) == Kind::Passed {
                     continue;
                 }
                 cases.push_str(&testcase(&classname, r));
@@ -66,9 +66,9 @@ fn target_suite(report: &Report, target: &TargetEntry, suite: &str, failures_onl
         state => {
             // Skipped or not built: one testcase stands for every test of the target.
             let reason = target.reason.as_deref().unwrap_or(state);
-            let _ = write!(
+            let _ = writeln!(
                 cases,
-                "    <testcase classname=\"{}\" name=\"(all tests)\" time=\"0.000\">\n",
+                "    <testcase classname=\"{}\" name=\"(all tests)\" time=\"0.000\">",
                 attr(&classname)
             );
             if state == "skipped" {
@@ -113,6 +113,28 @@ fn target_suite(report: &Report, target: &TargetEntry, suite: &str, failures_onl
     SuiteXml { tests, failures, errors, skipped, xml }
 }
 
+/// How JUnit counts an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `pass`, and `xfail` (a failure the expectations know of).
+    Passed,
+    /// `fail`, and `xpass` (a pass the expectations call a failure: a stale entry).
+    Failure,
+    /// `skip` (not run, as the expectations say).
+    Skipped,
+    /// `crash`, `timeout`, `out-of-memory`, `infra-error`, and anything unknown.
+    Error,
+}
+
+fn kind(outcome: &str) -> Kind {
+    match outcome {
+        "pass" | "xfail" => Kind::Passed,
+        "fail" | "xpass" => Kind::Failure,
+        "skip" | "skipped" => Kind::Skipped,
+        _ => Kind::Error,
+    }
+}
+
 fn testcase(classname: &str, r: &ResultEntry) -> String {
     let mut xml = format!(
         "    <testcase classname=\"{}\" name=\"{}\" time=\"{}\"",
@@ -128,9 +150,21 @@ fn testcase(classname: &str, r: &ResultEntry) -> String {
     let body = format!("{}\n\nReproduce: {}", r.details, r.reproduce);
     let message = first_line(&r.details);
     let message = if message.is_empty() { r.outcome.as_str() } else { message };
-    if r.outcome == "fail" {
-        let _ = writeln!(xml, "      <failure message=\"{}\" type=\"fail\">{}</failure>", attr(message), text(&body));
-    } else {
+    match kind(&r.outcome) {
+        Kind::Passed => {} // An expected failure: its details go to system-out below.
+        Kind::Skipped => {
+            let _ = writeln!(xml, "      <skipped message=\"{}\"/>", attr(&r.details));
+        }
+        Kind::Failure => {
+            let _ = writeln!(
+                xml,
+                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                attr(message),
+                attr(&r.outcome),
+                text(&body)
+            );
+        }
+        Kind::Error => {
         let _ = writeln!(
             xml,
             "      <error message=\"{}\" type=\"{}\">{}</error>",
@@ -138,8 +172,12 @@ fn testcase(classname: &str, r: &ResultEntry) -> String {
             attr(&r.outcome),
             text(&body)
         );
+        }
     }
     let mut out = String::new();
+    if r.outcome == "xfail" {
+        let _ = writeln!(out, "expected failure: {}", r.details);
+    }
     if let Some(status) = &r.status {
         let _ = write!(out, "status: {status}");
         if let Some(code) = r.exit_code {
@@ -421,6 +459,31 @@ pub(crate) mod tests {
         assert_eq!(root.attribute("time"), Some("2.345"));
         let testcases = root.descendants().filter(|n| n.has_tag_name("testcase")).count();
         assert_eq!(testcases, 6 + 6 + 6 + 1 + 1 + 1);
+    }
+
+    #[test]
+    fn expectation_outcomes_count_as_junit_knows_them() {
+        let mut report = sample_report();
+        report.targets.truncate(1);
+        report.divergences.clear();
+        report.results = vec![
+            result("host", "a", "pass", "", None),
+            result("host", "b", "skip", "flaky on CI", None),
+            result("host", "c", "xfail", "FAIL (expected: issue 12): exit 1", None),
+            result("host", "d", "xpass", "passed, but the expectations say it fails: issue 7", None),
+        ];
+        let xml = junit(&report, true);
+        let doc = parse(&xml);
+        let suite = doc.descendants().find(|n| n.has_tag_name("testsuite")).unwrap();
+        assert_eq!(["tests", "failures", "errors", "skipped"].map(|a| count_attr(suite, a)), [4, 1, 0, 1]);
+        let names: Vec<_> = suite.children().filter(|n| n.has_tag_name("testcase")).map(|n| n.attribute("name").unwrap()).collect();
+        assert_eq!(names, ["b", "d"]);
+        let skip = suite.descendants().find(|n| n.has_tag_name("skipped")).unwrap();
+        assert_eq!(skip.attribute("message"), Some("flaky on CI"));
+        let failure = suite.descendants().find(|n| n.has_tag_name("failure")).unwrap();
+        assert_eq!(failure.attribute("type"), Some("xpass"));
+        let full = junit(&report, false);
+        assert!(parse(&full).descendants().any(|n| n.has_tag_name("system-out") && n.text().unwrap().contains("expected failure: FAIL")));
     }
 
     #[test]
