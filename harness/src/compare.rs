@@ -102,6 +102,7 @@ mod tests {
             wall: Duration::ZERO,
             invocation: Invocation { program: "x".into(), args: vec![] },
             job_dir: None,
+            fs_image: None,
         }
     }
 

@@ -4,7 +4,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
-use bench_protocol::{files, Job, JobSpec, ResultRecord, Status};
+use anyhow::bail;
+use bench_protocol::{files, EntryKind, ImageBuilder, Job, JobSpec, ResultRecord, Status};
 
 use crate::launch::{self, Ended, Invocation};
 use crate::spec::Spec;
@@ -59,6 +60,9 @@ pub struct RunOutput {
     pub invocation: Invocation,
     /// Kept only when asked for.
     pub job_dir: Option<PathBuf>,
+    /// The guest's file system as the run left it (an encoded [`bench_protocol::Image`]), when
+    /// the test had one and the firmware wrote it back.
+    pub fs_image: Option<Vec<u8>>,
 }
 
 /// How a run ended, as far as the harness can tell.
@@ -92,6 +96,22 @@ pub fn run_module(
     spec: &Spec,
     settings: &RunSettings,
 ) -> anyhow::Result<RunOutput> {
+    let (image, preopens) = pack_file_system(spec)?;
+    let heap = if settings.heap_budget != 0 {
+        u64::from(settings.heap_budget)
+    } else {
+        target.heap_budget.map(u64::from).or(target.memory.as_ref().map(|m| m.heap_size)).unwrap_or(0)
+    };
+    // The firmware holds the job (image included) and the mounted copy of the image at once.
+    let needed = 2 * image.len() as u64 + module.len() as u64;
+    if heap != 0 && !image.is_empty() && needed > heap {
+        bail!(
+            "the test's root directory ({}) packs into a {} byte file-system image; with its mounted copy and the module the firmware needs {needed} bytes, more than target {}'s {heap} byte heap",
+            spec.dirs.join(", "),
+            image.len(),
+            target.name
+        );
+    }
     let job_dir = tempfile::Builder::new().prefix("xbench-job-").tempdir().context("creating a job directory")?;
     let mut args = vec![module_name.as_bytes().to_vec()];
     args.extend(spec.args.iter().map(|a| a.as_bytes().to_vec()));
@@ -105,6 +125,8 @@ pub fn run_module(
         env: spec.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes()).collect(),
         stdin: spec.stdin.clone(),
         module,
+        image,
+        preopens,
     };
     std::fs::write(job_dir.path().join(files::JOB), Job::encode(&job)).context("writing the job file")?;
 
@@ -125,12 +147,68 @@ pub fn run_module(
         wall: finished.wall,
         invocation,
         job_dir: None,
+        fs_image: std::fs::read(job_dir.path().join(files::FS)).ok(),
     };
     if settings.keep_job_dirs {
         let kept = job_dir.keep();
         return Ok(RunOutput { job_dir: Some(kept), ..output });
     }
     Ok(output)
+}
+
+/// Packs the spec's `root` (as the guest's `/`) or `dirs` (each under its own name) into a
+/// file-system image, with the preopens that go with it. Scratch files (`*.cleanup`) are left
+/// out, so every run starts from the directory as committed; nothing is ever written back to it.
+pub fn pack_file_system(spec: &Spec) -> anyhow::Result<(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>)> {
+    if spec.dirs.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let base = spec.base_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut image = ImageBuilder::new();
+    let mut preopens = Vec::new();
+    for dir in &spec.dirs {
+        let source = base.join(dir);
+        if !source.is_dir() {
+            bail!("the test's {} directory {} does not exist", if spec.root { "root" } else { "dirs" }, source.display());
+        }
+        let name = dir.trim_start_matches("./").trim_end_matches('/');
+        if spec.root {
+            preopens.push((b"/".to_vec(), Vec::new()));
+            pack_dir(&source, "", &mut image)?;
+        } else {
+            image.push(EntryKind::Directory, name.as_bytes(), &[]);
+            preopens.push((name.as_bytes().to_vec(), name.as_bytes().to_vec()));
+            pack_dir(&source, name, &mut image)?;
+        }
+    }
+    Ok((image.finish(), preopens))
+}
+
+fn pack_dir(source: &Path, prefix: &str, image: &mut ImageBuilder) -> anyhow::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(source)
+        .with_context(|| format!("listing {}", source.display()))?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".cleanup") {
+            continue;
+        }
+        let path = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let file_type = entry.file_type().with_context(|| format!("reading {}", entry.path().display()))?;
+        if file_type.is_symlink() {
+            let target = std::fs::read_link(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
+            image.push(EntryKind::Symlink, path.as_bytes(), target.to_string_lossy().as_bytes());
+        } else if file_type.is_dir() {
+            image.push(EntryKind::Directory, path.as_bytes(), &[]);
+            pack_dir(&entry.path(), &path, image)?;
+        } else {
+            let bytes = std::fs::read(entry.path()).with_context(|| format!("reading {}", entry.path().display()))?;
+            image.push(EntryKind::File, path.as_bytes(), &bytes);
+        }
+    }
+    Ok(())
 }
 
 /// Reads the result record and checks it against the process's exit status.
@@ -173,4 +251,34 @@ fn read_record(job_dir: &Path, ended: Ended) -> RunEnd {
         heap_peak: record.heap_peak,
         stack_peak: record.stack_peak,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bench_protocol::Image;
+
+    #[test]
+    fn a_root_is_packed_without_cleanup_files_and_preopened_as_slash() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("fs");
+        std::fs::create_dir_all(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.txt"), "A").unwrap();
+        std::fs::write(root.join("old.cleanup"), "scratch").unwrap();
+        std::os::unix::fs::symlink("sub/a.txt", root.join("link")).unwrap();
+        let spec = Spec { dirs: vec!["fs".into()], root: true, base_dir: Some(dir.path().into()), ..Spec::default() };
+        let (bytes, preopens) = pack_file_system(&spec).unwrap();
+        assert_eq!(preopens, [(b"/".to_vec(), Vec::new())]);
+        let image = Image::decode(&bytes).unwrap();
+        let paths: Vec<_> = image.entries().map(|e| (e.kind, String::from_utf8_lossy(e.path).into_owned())).collect();
+        assert_eq!(
+            paths,
+            [(EntryKind::Symlink, "link".into()), (EntryKind::Directory, "sub".into()), (EntryKind::File, "sub/a.txt".into())]
+        );
+        let legacy = Spec { dirs: vec!["fs".into()], base_dir: Some(dir.path().into()), ..Spec::default() };
+        let (_, preopens) = pack_file_system(&legacy).unwrap();
+        assert_eq!(preopens, [(b"fs".to_vec(), b"fs".to_vec())]);
+        let missing = Spec { dirs: vec!["nope".into()], root: true, base_dir: Some(dir.path().into()), ..Spec::default() };
+        assert!(format!("{:#}", pack_file_system(&missing).unwrap_err()).contains("does not exist"));
+    }
 }

@@ -6,7 +6,9 @@
 //! - `stdin`: bytes fed to the guest's stdin;
 //! - `status`: the expected end of the run when it is not an exit, for example `"trap"`;
 //! - `message`: text the firmware's message must contain (the trap message, say);
-//! - `timeout`: seconds before the run is killed (default [`DEFAULT_TIMEOUT_SECONDS`]).
+//! - `timeout`: seconds before the run is killed (default [`DEFAULT_TIMEOUT_SECONDS`]);
+//! - `files`: `{"path": "contents"}`, files the guest must leave in its file system (paths
+//!   relative to the image: under `root`, or starting with the `dirs` entry's name).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,8 +33,16 @@ pub struct Spec {
     pub status: Status,
     pub message: Option<String>,
     pub timeout_seconds: f64,
-    /// `root` or `dirs`: preopened directories (the file system comes in a later stage).
+    /// `root` or `dirs`: directories (relative to the spec's directory) packed into the
+    /// guest's file system and preopened.
     pub dirs: Vec<String>,
+    /// The directory came from `root`: preopened as the guest's `/` (the reference runner's
+    /// rule), not under its own name as each of `dirs` is.
+    pub root: bool,
+    /// `files`: path in the image -> contents the guest must leave there.
+    pub files: Vec<(String, String)>,
+    /// The directory the spec file is in; `root`/`dirs` are relative to it.
+    pub base_dir: Option<PathBuf>,
     /// Keys this runner does not know; reported as warnings.
     pub unknown_keys: Vec<String>,
 }
@@ -50,6 +60,9 @@ impl Default for Spec {
             message: None,
             timeout_seconds: DEFAULT_TIMEOUT_SECONDS,
             dirs: Vec::new(),
+            root: false,
+            files: Vec::new(),
+            base_dir: None,
             unknown_keys: Vec::new(),
         }
     }
@@ -60,7 +73,9 @@ impl Spec {
     pub fn load(file: &Path) -> anyhow::Result<Spec> {
         let text = std::fs::read_to_string(file)
             .with_context(|| format!("spec file {}: cannot read it", file.display()))?;
-        Spec::parse(&text).with_context(|| format!("spec file {}", file.display()))
+        let mut spec = Spec::parse(&text).with_context(|| format!("spec file {}", file.display()))?;
+        spec.base_dir = file.parent().map(Path::to_path_buf);
+        Ok(spec)
     }
 
     /// The spec of the module at `module`: its `.json` sibling, or the defaults if there is none.
@@ -69,7 +84,7 @@ impl Spec {
         if file.exists() {
             Spec::load(&file)
         } else {
-            Ok(Spec::default())
+            Ok(Spec { base_dir: module.parent().map(Path::to_path_buf), ..Spec::default() })
         }
     }
 
@@ -81,7 +96,11 @@ impl Spec {
             match key.as_str() {
                 "args" => spec.args = string_list(key, value)?,
                 "dirs" => spec.dirs = string_list(key, value)?,
-                "root" => spec.dirs = vec![string(key, value)?],
+                "root" => {
+                    spec.dirs = vec![string(key, value)?];
+                    spec.root = true;
+                }
+                "files" => spec.files = string_map(key, value)?,
                 "env" => spec.env = string_map(key, value)?,
                 "stdin" => spec.stdin = string(key, value)?.into_bytes(),
                 "stdout" => spec.stdout = Some(string(key, value)?),
@@ -203,7 +222,16 @@ mod tests {
         assert_eq!(spec.message.as_deref(), Some("unreachable"));
         assert_eq!(spec.timeout_seconds, 2.5);
         assert_eq!(spec.dirs, ["fs"]);
+        assert!(spec.root);
         assert_eq!(spec.unknown_keys, ["extra"]);
+    }
+
+    #[test]
+    fn legacy_dirs_and_expected_files_are_read() {
+        let spec = Spec::parse(r#"{"dirs": ["a.dir", "b"], "files": {"a.dir/out": "x\ny"}}"#).unwrap();
+        assert_eq!(spec.dirs, ["a.dir", "b"]);
+        assert!(!spec.root);
+        assert_eq!(spec.files, [("a.dir/out".to_string(), "x\ny".to_string())]);
     }
 
     #[test]

@@ -122,11 +122,42 @@ pub fn judge(spec: &Spec, run: &RunOutput, output_match: OutputMatch) -> Outcome
             }
         }
     }
+    reasons.extend(check_files(spec, run));
     if reasons.is_empty() {
         Outcome::Pass
     } else {
         Outcome::Fail(reasons)
     }
+}
+
+/// Checks the spec's `files` against the file system the guest left behind.
+fn check_files(spec: &Spec, run: &RunOutput) -> Vec<String> {
+    if spec.files.is_empty() {
+        return Vec::new();
+    }
+    let Some(bytes) = &run.fs_image else {
+        return vec!["files: the firmware wrote no file-system image back".to_string()];
+    };
+    let image = match bench_protocol::Image::decode(bytes) {
+        Ok(image) => image,
+        Err(e) => return vec![format!("files: the file-system image written back is broken: {e}")],
+    };
+    let mut reasons = Vec::new();
+    for (path, expected) in &spec.files {
+        let wanted = path.trim_start_matches('/').trim_start_matches("./");
+        match image.entries().find(|e| e.path == wanted.as_bytes()) {
+            None => reasons.push(format!("files: {path} does not exist after the run")),
+            Some(entry) if entry.kind != bench_protocol::EntryKind::File => {
+                reasons.push(format!("files: {path} is a {:?}, not a regular file", entry.kind))
+            }
+            Some(entry) => {
+                if let Some(difference) = compare_stream(&format!("files: {path}"), expected.as_bytes(), entry.data, OutputMatch::Exact) {
+                    reasons.push(difference);
+                }
+            }
+        }
+    }
+    reasons
 }
 
 /// Describes how `actual` differs from `expected`, or `None` if it matches.
@@ -183,6 +214,7 @@ mod tests {
             wall: Duration::ZERO,
             invocation: Invocation { program: "qemu".into(), args: vec![] },
             job_dir: None,
+            fs_image: None,
         }
     }
 
@@ -235,6 +267,21 @@ mod tests {
         let xfail = Outcome::Fail(vec!["x".into()]).expected_to_fail("known");
         assert!(matches!(xfail, Outcome::XFail(_)) && !xfail.is_red());
         assert!(Outcome::Infrastructure("q".into()).expected_to_fail("r").is_red());
+    }
+
+    #[test]
+    fn expected_files_are_checked_in_the_image_written_back() {
+        let mut image = bench_protocol::ImageBuilder::new();
+        image.push(bench_protocol::EntryKind::File, b"out.txt", b"written");
+        let mut run = finished(Status::Exited, 0, b"");
+        let spec = Spec { files: vec![("out.txt".into(), "written".into())], ..Spec::default() };
+        let Outcome::Fail(reasons) = judge(&spec, &run, OutputMatch::Exact) else { panic!() };
+        assert!(reasons[0].contains("no file-system image"), "{reasons:?}");
+        run.fs_image = Some(image.finish());
+        assert_eq!(judge(&spec, &run, OutputMatch::Exact), Outcome::Pass);
+        let wrong = Spec { files: vec![("out.txt".into(), "other".into()), ("gone".into(), "".into())], ..Spec::default() };
+        let Outcome::Fail(reasons) = judge(&wrong, &run, OutputMatch::Exact) else { panic!() };
+        assert!(reasons[0].contains("files: out.txt differs") && reasons[1].contains("gone does not exist"), "{reasons:?}");
     }
 
     #[test]

@@ -17,7 +17,10 @@ const PROC_EXIT: &str = "wasi proc exit";
 pub fn run(job: &Job<'_>) -> Outcome {
     memory::begin_run(job.heap_budget as usize);
     state::begin(job);
-    let mut outcome = execute(job);
+    let mut outcome = match state::mount(job) {
+        Ok(()) => execute(job),
+        Err(message) => failure(Status::JobError, message),
+    };
     state::end();
     if outcome.status != Status::Exited && memory::allocation_failed() {
         outcome.status = Status::OutOfMemory;
@@ -87,6 +90,14 @@ fn with_runtime(job: &Job<'_>) -> Outcome {
         return failure(Status::LoadError, text_of(&error));
     }
 
+    // Preopens as WAMR's "guest::host" mappings; the host side is a directory of the image.
+    let maps = c_strings(job.preopens().map(|(guest, dir)| {
+        let mut map = Vec::from(guest);
+        map.extend_from_slice(b"::/");
+        map.extend_from_slice(dir);
+        map
+    }).collect::<Vec<_>>().iter().map(Vec::as_slice));
+    let mut map_list: Vec<*const c_char> = maps.iter().map(|m| m.as_ptr()).collect();
     let args = c_strings(job.args());
     let env = c_strings(job.env());
     let mut argv: Vec<*mut c_char> = args.iter().map(|a| a.as_ptr().cast_mut()).collect();
@@ -98,8 +109,8 @@ fn with_runtime(job: &Job<'_>) -> Outcome {
             module,
             core::ptr::null_mut(),
             0,
-            core::ptr::null_mut(),
-            0,
+            map_list.as_mut_ptr(),
+            map_list.len() as u32,
             envp.as_mut_ptr(),
             envp.len() as u32,
             argv.as_mut_ptr(),
@@ -125,7 +136,7 @@ fn with_runtime(job: &Job<'_>) -> Outcome {
     };
     // SAFETY: its only instance is gone.
     unsafe { sys::wasm_runtime_unload(module) };
-    drop((argv, envp, args, env));
+    drop((argv, envp, args, env, map_list, maps));
     outcome
 }
 

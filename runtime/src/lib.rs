@@ -19,6 +19,7 @@ mod prng;
 mod state;
 
 pub use engine::run;
+pub use state::take_image;
 
 use alloc::string::String;
 use global::Global;

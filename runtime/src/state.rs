@@ -1,5 +1,6 @@
 //! What one run's platform calls need from the job: stdin, clocks and random generators.
 
+use crate::fs::Fs;
 use crate::global::Global;
 use crate::prng::Xoshiro256;
 
@@ -85,4 +86,30 @@ pub(crate) fn guest_random(out: &mut [u8]) {
 
 pub(crate) fn fd_random_below(upper: u64) -> u64 {
     STATE.with(|state| state.fd_random.below(upper))
+}
+
+/// The mounted file system; lives from [`mount`] until [`take_image`].
+static FS: Global<Option<Fs>> = Global::new(None);
+
+/// Mounts the job's image (an empty root when it has none). Replaces any earlier file system.
+pub(crate) fn mount(job: &bench_protocol::Job<'_>) -> Result<(), alloc::string::String> {
+    FS.with(|fs| *fs = None);
+    let image = if job.image.is_empty() {
+        bench_protocol::Image::EMPTY
+    } else {
+        bench_protocol::Image::decode(job.image).map_err(|e| alloc::format!("{e}"))?
+    };
+    let mounted = Fs::mount(&image, realtime_ns).map_err(|e| alloc::format!("mounting the file-system image failed (WASI errno {e})"))?;
+    FS.with(|fs| *fs = Some(mounted));
+    Ok(())
+}
+
+/// Runs `f` on the mounted file system. `f` must not call back into `with_fs`.
+pub(crate) fn with_fs<R>(f: impl FnOnce(&mut Option<Fs>) -> R) -> R {
+    FS.with(f)
+}
+
+/// The file system as the run left it, as an image, and unmounts it.
+pub fn take_image() -> Option<alloc::vec::Vec<u8>> {
+    FS.with(|fs| fs.take()).map(|fs| fs.export())
 }

@@ -109,6 +109,20 @@ pub fn write_diagnostics(bytes: &[u8]) {
     write_channel(Channel::Diagnostics, bytes);
 }
 
+/// Writes a whole file of the job directory (the file-system image after the run). A file that
+/// cannot be written is missing, which the harness reports.
+pub fn write_job_file(name: &str, mut bytes: &[u8]) {
+    // SAFETY: single-threaded read of a cell written at boot.
+    let Some(dir) = (unsafe { (*JOB_DIR.0.get()).as_deref() }) else { return };
+    let Some(file) = open(dir, name, OpenMode::WRONLY_TRUNC_BINARY) else { return };
+    while !bytes.is_empty() {
+        match sys_write(file.as_fd(), bytes) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => bytes = &bytes[n..],
+        }
+    }
+}
+
 /// Writes the result record file. Without a job directory there is nowhere to write it; the
 /// exit status alone then tells the harness what happened.
 pub fn write_result(bytes: &[u8]) {

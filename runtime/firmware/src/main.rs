@@ -56,6 +56,12 @@ mod entry {
         let started = board::instructions();
         let outcome = xila_runtime::run(&job);
         let instructions = board::instructions().map(|end| end - started.unwrap_or(0));
+        // Write-back of the file system, for the harness to check what the guest wrote.
+        if !job.image.is_empty() || job.preopens().next().is_some() {
+            if let Some(image) = xila_runtime::take_image() {
+                host_io::write_job_file(files::FS, &image);
+            }
+        }
         let mut ending = Ending::new(outcome.status, outcome.exit_code, format_args!("{}", outcome.message));
         ending.instructions = instructions;
         ending.reported = true;

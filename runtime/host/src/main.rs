@@ -129,18 +129,30 @@ fn main() {
         xila_runtime::install_board(board);
         // Decoded again here: the job borrows from `bytes`, which moved into this thread.
         match Job::decode(&bytes) {
-            Ok(job) => xila_runtime::run(&job),
-            Err(error) => xila_runtime::Outcome {
-                status: Status::JobError,
-                exit_code: 0,
-                message: error.to_string(),
-            },
+            Ok(job) => {
+                let outcome = xila_runtime::run(&job);
+                let has_fs = !job.image.is_empty() || job.preopens().next().is_some();
+                let image = xila_runtime::take_image().filter(|_| has_fs);
+                (outcome, image)
+            }
+            Err(error) => (
+                xila_runtime::Outcome { status: Status::JobError, exit_code: 0, message: error.to_string() },
+                None,
+            ),
         }
     });
-    let outcome = match worker.map_err(|e| e.to_string()).and_then(|h| h.join().map_err(|_| "the run thread panicked".to_string())) {
-        Ok(outcome) => outcome,
-        Err(message) => xila_runtime::Outcome { status: Status::Panic, exit_code: 0, message },
+    let (outcome, image) = match worker.map_err(|e| e.to_string()).and_then(|h| h.join().map_err(|_| "the run thread panicked".to_string())) {
+        Ok(ended) => ended,
+        Err(message) => (xila_runtime::Outcome { status: Status::Panic, exit_code: 0, message }, None),
     };
+    // The file system as the guest left it, for the harness to check; before the record, so
+    // that a record always means everything else is written.
+    if let Some(image) = image {
+        let path = dir.join(files::FS);
+        if let Err(error) = std::fs::write(&path, image) {
+            eprintln!("xila-host: cannot write {}: {error}", path.display());
+        }
+    }
 
     let record = ResultRecord {
         status: Some(outcome.status),

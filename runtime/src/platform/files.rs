@@ -1,18 +1,25 @@
-//! Files: the only handles are stdin (0), stdout (1) and stderr (2), wired to the job and the
-//! board. There are no preopens, so libc-wasi rejects path calls with EBADF before reaching
-//! here; whatever does reach here answers with a WASI errno, never a crash or a hang.
+//! Files: stdin (0), stdout (1) and stderr (2) are wired to the job and the board; every other
+//! handle is an open file or directory of the in-firmware file system ([`crate::fs`]), numbered
+//! from 3. libc-wasi resolves guest paths component by component with `os_openat` and
+//! `os_readlinkat` (posix.c `path_get`), so the paths that reach here are relative to a
+//! directory handle; the file system still refuses anything that would leave it. Whatever
+//! reaches here answers with a WASI errno, never a crash or a hang.
 
 use super::{errno, WasiErrno};
-use core::ffi::{c_char, c_int, c_void};
+use crate::fs::{self, Fs};
+use core::ffi::{c_char, c_int, c_void, CStr};
 
 type Handle = c_int;
 
 const STDIN: Handle = 0;
 const STDOUT: Handle = 1;
 const STDERR: Handle = 2;
+/// File-system handle `h` is platform handle `h + FIRST_FS_HANDLE`.
+const FIRST_FS_HANDLE: Handle = 3;
 const FILETYPE_CHARACTER_DEVICE: u8 = 2;
 const ACCESS_READ_ONLY: u8 = 0;
 const ACCESS_WRITE_ONLY: u8 = 1;
+const LOOKUP_SYMLINK_FOLLOW: u32 = 1;
 const POLLIN: i16 = 0x001;
 const POLLOUT: i16 = 0x004;
 const POLLNVAL: i16 = 0x020;
@@ -35,6 +42,15 @@ pub struct FileStat {
     ctim: u64,
 }
 
+/// `__wasi_dirent_t`.
+#[repr(C)]
+pub struct Dirent {
+    next: u64,
+    ino: u64,
+    namlen: u32,
+    filetype: u8,
+}
+
 #[repr(C)]
 pub struct PollFd {
     fd: c_int,
@@ -46,13 +62,35 @@ fn is_stdio(handle: Handle) -> bool {
     (STDIN..=STDERR).contains(&handle)
 }
 
-/// The answer for an operation stdio cannot do, or a handle that does not exist.
-fn unsupported_on(handle: Handle, for_stdio: WasiErrno) -> WasiErrno {
+/// The file-system handle behind a platform handle.
+fn fs_handle(handle: Handle) -> Option<usize> {
+    usize::try_from(handle.checked_sub(FIRST_FS_HANDLE)?).ok()
+}
+
+fn platform_handle(h: usize) -> Result<Handle, WasiErrno> {
+    Handle::try_from(h).ok().and_then(|h| h.checked_add(FIRST_FS_HANDLE)).ok_or(errno::NOMEM)
+}
+
+/// Runs `f` on the mounted file system with the file-system handle of `handle`; stdio gets
+/// `for_stdio`, anything else EBADF.
+fn on_fs(handle: Handle, for_stdio: WasiErrno, f: impl FnOnce(&mut Fs, usize) -> fs::Result<()>) -> WasiErrno {
     if is_stdio(handle) {
-        for_stdio
-    } else {
-        errno::BADF
+        return for_stdio;
     }
+    let Some(h) = fs_handle(handle) else { return errno::BADF };
+    crate::state::with_fs(|fs| match fs {
+        Some(fs) => f(fs, h).err().unwrap_or(errno::SUCCESS),
+        None => errno::BADF,
+    })
+}
+
+/// A C path from libc-wasi as bytes.
+unsafe fn path_of<'a>(path: *const c_char) -> Result<&'a [u8], WasiErrno> {
+    if path.is_null() {
+        return Err(errno::INVAL);
+    }
+    // SAFETY: libc-wasi passes NUL-terminated strings it allocated.
+    Ok(unsafe { CStr::from_ptr(path) }.to_bytes())
 }
 
 unsafe fn iovecs<'a>(iov: *const IoVec, count: c_int) -> &'a [IoVec] {
@@ -63,128 +101,222 @@ unsafe fn iovecs<'a>(iov: *const IoVec, count: c_int) -> &'a [IoVec] {
     unsafe { core::slice::from_raw_parts(iov, count as usize) }
 }
 
+unsafe fn buffers_mut<'a>(iov: *const IoVec, count: c_int) -> alloc::vec::Vec<&'a mut [u8]> {
+    unsafe { iovecs(iov, count) }
+        .iter()
+        .filter(|v| !v.buf.is_null() && v.len > 0)
+        // SAFETY: each iovec is a validated range of linear memory, and they do not overlap
+        // in a way the guest could not also produce with one read.
+        .map(|v| unsafe { core::slice::from_raw_parts_mut(v.buf, v.len) })
+        .collect()
+}
+
+unsafe fn buffers<'a>(iov: *const IoVec, count: c_int) -> alloc::vec::Vec<&'a [u8]> {
+    unsafe { iovecs(iov, count) }
+        .iter()
+        .filter(|v| !v.buf.is_null() && v.len > 0)
+        // SAFETY: as above.
+        .map(|v| unsafe { core::slice::from_raw_parts(v.buf.cast_const(), v.len) })
+        .collect()
+}
+
+unsafe fn put<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: checked non-null; libc-wasi passes its own locals.
+        unsafe { out.write(value) };
+    }
+}
+
 #[no_mangle]
 pub unsafe extern "C" fn os_writev(handle: Handle, iov: *const IoVec, count: c_int, written: *mut usize) -> WasiErrno {
-    let Some(board) = crate::board() else { return errno::BADF };
     let write: fn(&dyn crate::Board, &[u8]) = match handle {
         STDOUT => |board, bytes| board.write_stdout(bytes),
         STDERR => |board, bytes| board.write_stderr(bytes),
-        _ => return errno::BADF,
-    };
-    let mut total = 0usize;
-    for vec in unsafe { iovecs(iov, count) } {
-        if vec.buf.is_null() || vec.len == 0 {
-            continue;
+        STDIN => return errno::BADF,
+        _ => {
+            let bufs = unsafe { buffers(iov, count) };
+            return on_fs(handle, errno::BADF, |fs, h| {
+                let n = fs.write(h, &bufs)?;
+                unsafe { put(written, n) };
+                Ok(())
+            });
         }
-        // SAFETY: each iovec is a validated range of linear memory.
-        write(board, unsafe { core::slice::from_raw_parts(vec.buf, vec.len) });
-        total += vec.len;
+    };
+    let Some(board) = crate::board() else { return errno::BADF };
+    let mut total = 0usize;
+    for bytes in unsafe { buffers(iov, count) } {
+        write(board, bytes);
+        total += bytes.len();
     }
-    if !written.is_null() {
-        // SAFETY: checked non-null; libc-wasi passes a local.
-        unsafe { *written = total };
-    }
+    unsafe { put(written, total) };
     errno::SUCCESS
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn os_readv(handle: Handle, iov: *const IoVec, count: c_int, read: *mut usize) -> WasiErrno {
+    let mut bufs = unsafe { buffers_mut(iov, count) };
     if handle != STDIN {
-        return errno::BADF;
+        return on_fs(handle, errno::BADF, |fs, h| {
+            let n = fs.read(h, &mut bufs)?;
+            unsafe { put(read, n) };
+            Ok(())
+        });
     }
     let mut total = 0usize;
-    for vec in unsafe { iovecs(iov, count) } {
-        if vec.buf.is_null() || vec.len == 0 {
-            continue;
-        }
-        // SAFETY: each iovec is a validated range of linear memory.
-        let out = unsafe { core::slice::from_raw_parts_mut(vec.buf, vec.len) };
+    for out in bufs {
         let n = crate::state::read_stdin(out);
         total += n;
         if n < out.len() {
             break;
         }
     }
-    if !read.is_null() {
-        // SAFETY: checked non-null; libc-wasi passes a local.
-        unsafe { *read = total };
-    }
+    unsafe { put(read, total) };
     errno::SUCCESS
 }
 
 #[no_mangle]
-pub extern "C" fn os_preadv(handle: Handle, _iov: *const IoVec, _count: c_int, _offset: u64, _read: *mut usize) -> WasiErrno {
-    unsupported_on(handle, errno::SPIPE)
+pub unsafe extern "C" fn os_preadv(handle: Handle, iov: *const IoVec, count: c_int, offset: u64, read: *mut usize) -> WasiErrno {
+    let mut bufs = unsafe { buffers_mut(iov, count) };
+    on_fs(handle, errno::SPIPE, |fs, h| {
+        let n = fs.pread(h, &mut bufs, offset)?;
+        unsafe { put(read, n) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn os_pwritev(handle: Handle, _iov: *const IoVec, _count: c_int, _offset: u64, _written: *mut usize) -> WasiErrno {
-    unsupported_on(handle, errno::SPIPE)
+pub unsafe extern "C" fn os_pwritev(handle: Handle, iov: *const IoVec, count: c_int, offset: u64, written: *mut usize) -> WasiErrno {
+    let bufs = unsafe { buffers(iov, count) };
+    on_fs(handle, errno::SPIPE, |fs, h| {
+        let n = fs.pwrite(h, &bufs, offset)?;
+        unsafe { put(written, n) };
+        Ok(())
+    })
+}
+
+fn file_stat(stat: fs::Stat) -> FileStat {
+    FileStat {
+        dev: 1,
+        ino: stat.ino,
+        filetype: stat.filetype,
+        nlink: stat.nlink,
+        size: stat.size,
+        atim: stat.atim,
+        mtim: stat.mtim,
+        ctim: stat.ctim,
+    }
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn os_fstat(handle: Handle, buf: *mut FileStat) -> WasiErrno {
-    if !is_stdio(handle) {
-        return errno::BADF;
-    }
     if buf.is_null() {
         return errno::INVAL;
     }
-    // SAFETY: checked non-null; libc-wasi passes its own filestat.
-    unsafe {
-        buf.write(FileStat { dev: 0, ino: 0, filetype: FILETYPE_CHARACTER_DEVICE, nlink: 1, size: 0, atim: 0, mtim: 0, ctim: 0 })
-    };
-    errno::SUCCESS
+    if is_stdio(handle) {
+        let stat = FileStat { dev: 0, ino: 0, filetype: FILETYPE_CHARACTER_DEVICE, nlink: 1, size: 0, atim: 0, mtim: 0, ctim: 0 };
+        unsafe { put(buf, stat) };
+        return errno::SUCCESS;
+    }
+    on_fs(handle, errno::BADF, |fs, h| {
+        let stat = fs.fstat(h)?;
+        unsafe { put(buf, file_stat(stat)) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn os_fstatat(handle: Handle, _path: *const c_char, _buf: *mut FileStat, _flags: u32) -> WasiErrno {
-    unsupported_on(handle, errno::NOTDIR)
+pub unsafe extern "C" fn os_fstatat(handle: Handle, path: *const c_char, buf: *mut FileStat, flags: u32) -> WasiErrno {
+    let path = match unsafe { path_of(path) } {
+        Ok(path) => path,
+        Err(e) => return e,
+    };
+    on_fs(handle, errno::NOTDIR, |fs, h| {
+        let stat = fs.statat(h, path, flags & LOOKUP_SYMLINK_FOLLOW != 0)?;
+        unsafe { put(buf, file_stat(stat)) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn os_file_get_fdflags(handle: Handle, flags: *mut u16) -> WasiErrno {
-    if !is_stdio(handle) {
-        return errno::BADF;
+    if is_stdio(handle) {
+        unsafe { put(flags, 0) };
+        return errno::SUCCESS;
     }
-    if !flags.is_null() {
-        // SAFETY: checked non-null; libc-wasi passes a local.
-        unsafe { *flags = 0 };
-    }
-    errno::SUCCESS
+    on_fs(handle, errno::BADF, |fs, h| {
+        let value = fs.fdflags(h)?;
+        unsafe { put(flags, value) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn os_file_set_fdflags(handle: Handle, _flags: u16) -> WasiErrno {
-    unsupported_on(handle, errno::NOTSUP)
+pub extern "C" fn os_file_set_fdflags(handle: Handle, flags: u16) -> WasiErrno {
+    // The board's streams never block and are never buffered: NONBLOCK and the sync flags are
+    // true of them already; APPEND is what a stream does anyway.
+    if is_stdio(handle) {
+        return if flags & !fs::fdflags::ALL == 0 { errno::SUCCESS } else { errno::INVAL };
+    }
+    on_fs(handle, errno::BADF, |fs, h| fs.set_fdflags(h, flags))
 }
 
+/// Data lives in RAM: there is nothing to flush, but the handle must be a file.
 #[no_mangle]
 pub extern "C" fn os_fdatasync(handle: Handle) -> WasiErrno {
-    unsupported_on(handle, errno::INVAL)
+    on_fs(handle, errno::INVAL, |fs, h| fs.fdflags(h).map(|_| ()))
 }
 
 #[no_mangle]
 pub extern "C" fn os_fsync(handle: Handle) -> WasiErrno {
-    unsupported_on(handle, errno::INVAL)
+    on_fs(handle, errno::INVAL, |fs, h| fs.fdflags(h).map(|_| ()))
+}
+
+/// A preopen: `path` names a directory of the mounted image ("/" is its root).
+#[no_mangle]
+pub unsafe extern "C" fn os_open_preopendir(path: *const c_char, out: *mut Handle) -> WasiErrno {
+    let path = match unsafe { path_of(path) } {
+        Ok(path) => path,
+        Err(e) => return e,
+    };
+    crate::state::with_fs(|fs| {
+        let Some(fs) = fs else { return errno::NOENT };
+        match fs.open_dir_from_root(path).and_then(platform_handle) {
+            Ok(handle) => {
+                unsafe { put(out, handle) };
+                errno::SUCCESS
+            }
+            Err(e) => e,
+        }
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn os_open_preopendir(_path: *const c_char, _out: *mut Handle) -> WasiErrno {
-    errno::NOSYS
-}
-
-#[no_mangle]
-pub extern "C" fn os_openat(
+pub unsafe extern "C" fn os_openat(
     handle: Handle,
-    _path: *const c_char,
-    _oflags: u16,
-    _fd_flags: u16,
-    _lookup_flags: u32,
-    _access_mode: u8,
-    _out: *mut Handle,
+    path: *const c_char,
+    oflags: u16,
+    fd_flags: u16,
+    lookup_flags: u32,
+    access_mode: u8,
+    out: *mut Handle,
 ) -> WasiErrno {
-    unsupported_on(handle, errno::NOTDIR)
+    let path = match unsafe { path_of(path) } {
+        Ok(path) => path,
+        Err(e) => return e,
+    };
+    on_fs(handle, errno::NOTDIR, |fs, h| {
+        let new = fs.openat(h, path, oflags, fd_flags, lookup_flags & LOOKUP_SYMLINK_FOLLOW != 0, access_mode)?;
+        match platform_handle(new) {
+            Ok(handle) => {
+                unsafe { put(out, handle) };
+                Ok(())
+            }
+            Err(e) => {
+                let _ = fs.close(new);
+                Err(e)
+            }
+        }
+    })
 }
 
 #[no_mangle]
@@ -192,85 +324,138 @@ pub unsafe extern "C" fn os_file_get_access_mode(handle: Handle, mode: *mut u8) 
     let value = match handle {
         STDIN => ACCESS_READ_ONLY,
         STDOUT | STDERR => ACCESS_WRITE_ONLY,
-        _ => return errno::BADF,
+        _ => {
+            return on_fs(handle, errno::BADF, |fs, h| {
+                let value = fs.access_mode(h)?;
+                unsafe { put(mode, value) };
+                Ok(())
+            })
+        }
     };
-    if !mode.is_null() {
-        // SAFETY: checked non-null; libc-wasi passes a local.
-        unsafe { *mode = value };
-    }
+    unsafe { put(mode, value) };
     errno::SUCCESS
 }
 
 /// Closing stdio leaves the board's streams alone.
 #[no_mangle]
 pub extern "C" fn os_close(handle: Handle, _is_stdio: bool) -> WasiErrno {
-    unsupported_on(handle, errno::SUCCESS)
+    on_fs(handle, errno::SUCCESS, |fs, h| fs.close(h))
 }
 
 #[no_mangle]
-pub extern "C" fn os_fallocate(handle: Handle, _offset: u64, _length: u64) -> WasiErrno {
-    unsupported_on(handle, errno::NOTSUP)
+pub extern "C" fn os_fallocate(handle: Handle, offset: u64, length: u64) -> WasiErrno {
+    on_fs(handle, errno::NOTSUP, |fs, h| fs.allocate(h, offset, length))
 }
 
 #[no_mangle]
-pub extern "C" fn os_ftruncate(handle: Handle, _size: u64) -> WasiErrno {
-    unsupported_on(handle, errno::INVAL)
+pub extern "C" fn os_ftruncate(handle: Handle, size: u64) -> WasiErrno {
+    on_fs(handle, errno::INVAL, |fs, h| fs.truncate(h, size))
 }
 
 #[no_mangle]
-pub extern "C" fn os_futimens(handle: Handle, _atime: u64, _mtime: u64, _flags: u16) -> WasiErrno {
-    unsupported_on(handle, errno::NOTSUP)
+pub extern "C" fn os_futimens(handle: Handle, atime: u64, mtime: u64, flags: u16) -> WasiErrno {
+    on_fs(handle, errno::NOTSUP, |fs, h| fs.futimens(h, atime, mtime, flags))
 }
 
 #[no_mangle]
-pub extern "C" fn os_utimensat(handle: Handle, _path: *const c_char, _atime: u64, _mtime: u64, _flags: u16, _lookup: u32) -> WasiErrno {
-    unsupported_on(handle, errno::NOTDIR)
+pub unsafe extern "C" fn os_utimensat(handle: Handle, path: *const c_char, atime: u64, mtime: u64, flags: u16, lookup: u32) -> WasiErrno {
+    let path = match unsafe { path_of(path) } {
+        Ok(path) => path,
+        Err(e) => return e,
+    };
+    on_fs(handle, errno::NOTDIR, |fs, h| fs.utimensat(h, path, atime, mtime, flags, lookup & LOOKUP_SYMLINK_FOLLOW != 0))
 }
 
 #[no_mangle]
-pub extern "C" fn os_readlinkat(handle: Handle, _path: *const c_char, _buf: *mut c_char, _size: usize, _read: *mut usize) -> WasiErrno {
-    unsupported_on(handle, errno::NOTDIR)
+pub unsafe extern "C" fn os_readlinkat(handle: Handle, path: *const c_char, buf: *mut c_char, size: usize, read: *mut usize) -> WasiErrno {
+    let path = match unsafe { path_of(path) } {
+        Ok(path) => path,
+        Err(e) => return e,
+    };
+    let out: &mut [u8] = if buf.is_null() || size == 0 {
+        &mut []
+    } else {
+        // SAFETY: libc-wasi passes a buffer of `size` bytes (its own or the guest's, validated).
+        unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), size) }
+    };
+    on_fs(handle, errno::NOTDIR, |fs, h| {
+        let n = fs.readlinkat(h, path, out)?;
+        unsafe { put(read, n) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn os_linkat(from: Handle, _from_path: *const c_char, _to: Handle, _to_path: *const c_char, _lookup: u32) -> WasiErrno {
-    unsupported_on(from, errno::NOTDIR)
+pub unsafe extern "C" fn os_linkat(from: Handle, from_path: *const c_char, to: Handle, to_path: *const c_char, lookup: u32) -> WasiErrno {
+    let (from_path, to_path) = match unsafe { (path_of(from_path), path_of(to_path)) } {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let Some(to_h) = fs_handle(to) else { return if is_stdio(to) { errno::NOTDIR } else { errno::BADF } };
+    on_fs(from, errno::NOTDIR, |fs, h| fs.linkat(h, from_path, to_h, to_path, lookup & LOOKUP_SYMLINK_FOLLOW != 0))
 }
 
 #[no_mangle]
-pub extern "C" fn os_symlinkat(_old_path: *const c_char, handle: Handle, _new_path: *const c_char) -> WasiErrno {
-    unsupported_on(handle, errno::NOTDIR)
+pub unsafe extern "C" fn os_symlinkat(old_path: *const c_char, handle: Handle, new_path: *const c_char) -> WasiErrno {
+    let (old_path, new_path) = match unsafe { (path_of(old_path), path_of(new_path)) } {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    on_fs(handle, errno::NOTDIR, |fs, h| fs.symlinkat(old_path, h, new_path))
 }
 
 #[no_mangle]
-pub extern "C" fn os_mkdirat(handle: Handle, _path: *const c_char) -> WasiErrno {
-    unsupported_on(handle, errno::NOTDIR)
+pub unsafe extern "C" fn os_mkdirat(handle: Handle, path: *const c_char) -> WasiErrno {
+    let path = match unsafe { path_of(path) } {
+        Ok(path) => path,
+        Err(e) => return e,
+    };
+    on_fs(handle, errno::NOTDIR, |fs, h| fs.mkdirat(h, path))
 }
 
 #[no_mangle]
-pub extern "C" fn os_renameat(old: Handle, _old_path: *const c_char, _new: Handle, _new_path: *const c_char) -> WasiErrno {
-    unsupported_on(old, errno::NOTDIR)
+pub unsafe extern "C" fn os_renameat(old: Handle, old_path: *const c_char, new: Handle, new_path: *const c_char) -> WasiErrno {
+    let (old_path, new_path) = match unsafe { (path_of(old_path), path_of(new_path)) } {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return e,
+    };
+    let Some(new_h) = fs_handle(new) else { return if is_stdio(new) { errno::NOTDIR } else { errno::BADF } };
+    on_fs(old, errno::NOTDIR, |fs, h| fs.renameat(h, old_path, new_h, new_path))
 }
 
 #[no_mangle]
-pub extern "C" fn os_unlinkat(handle: Handle, _path: *const c_char, _is_dir: bool) -> WasiErrno {
-    unsupported_on(handle, errno::NOTDIR)
+pub unsafe extern "C" fn os_unlinkat(handle: Handle, path: *const c_char, is_dir: bool) -> WasiErrno {
+    let path = match unsafe { path_of(path) } {
+        Ok(path) => path,
+        Err(e) => return e,
+    };
+    on_fs(handle, errno::NOTDIR, |fs, h| fs.unlinkat(h, path, is_dir))
 }
 
 #[no_mangle]
-pub extern "C" fn os_lseek(handle: Handle, _offset: i64, _whence: u8, _new_offset: *mut u64) -> WasiErrno {
-    unsupported_on(handle, errno::SPIPE)
+pub unsafe extern "C" fn os_lseek(handle: Handle, offset: i64, whence: u8, new_offset: *mut u64) -> WasiErrno {
+    on_fs(handle, errno::SPIPE, |fs, h| {
+        let value = fs.seek(h, offset, whence)?;
+        unsafe { put(new_offset, value) };
+        Ok(())
+    })
 }
 
+/// Advice changes nothing in RAM; it is checked and accepted.
 #[no_mangle]
-pub extern "C" fn os_fadvise(handle: Handle, _offset: u64, _length: u64, _advice: u8) -> WasiErrno {
-    unsupported_on(handle, errno::SPIPE)
+pub extern "C" fn os_fadvise(handle: Handle, _offset: u64, _length: u64, advice: u8) -> WasiErrno {
+    on_fs(handle, errno::SPIPE, |fs, h| {
+        if advice > 5 {
+            return Err(errno::INVAL);
+        }
+        fs.fdflags(h).map(|_| ())
+    })
 }
 
-/// ESUCCESS would mean "is a terminal"; the board's streams are not.
+/// ESUCCESS would mean "is a terminal"; the board's streams are not, nor are files.
 #[no_mangle]
 pub extern "C" fn os_isatty(handle: Handle) -> WasiErrno {
-    unsupported_on(handle, errno::NOTTY)
+    on_fs(handle, errno::NOTTY, |fs, h| fs.fdflags(h).and(Err(errno::NOTTY)))
 }
 
 /// A raw handle of -1 (wasm_runtime_set_wasi_args without `_ex`) means "the default".
@@ -308,29 +493,47 @@ pub extern "C" fn os_is_stderr_handle(_handle: Handle) -> bool {
     false
 }
 
+/// A directory stream is its directory's handle: the handle keeps the stream position, and
+/// closing the stream closes the handle, as libc-wasi expects (`fd_object_release`).
 #[no_mangle]
-pub extern "C" fn os_fdopendir(handle: Handle, _stream: *mut c_int) -> WasiErrno {
-    unsupported_on(handle, errno::NOTDIR)
+pub unsafe extern "C" fn os_fdopendir(handle: Handle, stream: *mut c_int) -> WasiErrno {
+    on_fs(handle, errno::NOTDIR, |fs, h| {
+        fs.opendir(h)?;
+        unsafe { put(stream, handle) };
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn os_rewinddir(_stream: c_int) -> WasiErrno {
-    errno::BADF
+pub extern "C" fn os_rewinddir(stream: c_int) -> WasiErrno {
+    on_fs(stream, errno::BADF, |fs, h| fs.seekdir(h, 0))
 }
 
 #[no_mangle]
-pub extern "C" fn os_seekdir(_stream: c_int, _position: u64) -> WasiErrno {
-    errno::BADF
+pub extern "C" fn os_seekdir(stream: c_int, position: u64) -> WasiErrno {
+    on_fs(stream, errno::BADF, |fs, h| fs.seekdir(h, position))
+}
+
+/// The name stays valid until the next readdir or close of the same stream; libc-wasi copies
+/// it right away.
+#[no_mangle]
+pub unsafe extern "C" fn os_readdir(stream: c_int, entry: *mut c_void, name: *mut *const c_char) -> WasiErrno {
+    unsafe { put(name, core::ptr::null()) };
+    on_fs(stream, errno::BADF, |fs, h| {
+        let Some(item) = fs.readdir(h)? else { return Ok(()) };
+        let text = fs.dir_name(h)?;
+        let dirent = Dirent { next: item.next, ino: item.ino, namlen: (text.len() - 1) as u32, filetype: item.filetype };
+        unsafe {
+            put(entry.cast::<Dirent>(), dirent);
+            put(name, text.as_ptr().cast::<c_char>());
+        }
+        Ok(())
+    })
 }
 
 #[no_mangle]
-pub extern "C" fn os_readdir(_stream: c_int, _entry: *mut c_void, _name: *mut *const c_char) -> WasiErrno {
-    errno::BADF
-}
-
-#[no_mangle]
-pub extern "C" fn os_closedir(_stream: c_int) -> WasiErrno {
-    errno::BADF
+pub extern "C" fn os_closedir(stream: c_int) -> WasiErrno {
+    on_fs(stream, errno::BADF, |fs, h| fs.close(h))
 }
 
 #[no_mangle]
@@ -360,9 +563,18 @@ pub unsafe extern "C" fn os_is_handle_valid(handle: *mut Handle) -> bool {
     !handle.is_null() && unsafe { *handle } > -1
 }
 
+/// Preopen paths are image paths already: copied as they are (libc-wasi's buffer is PATH_MAX
+/// bytes; longer paths are refused).
 #[no_mangle]
-pub extern "C" fn os_realpath(_path: *const c_char, _resolved: *mut c_char) -> *mut c_char {
-    core::ptr::null_mut()
+pub unsafe extern "C" fn os_realpath(path: *const c_char, resolved: *mut c_char) -> *mut c_char {
+    const RESOLVED_MAX: usize = 256;
+    let Ok(bytes) = (unsafe { path_of(path) }) else { return core::ptr::null_mut() };
+    if resolved.is_null() || bytes.len() >= RESOLVED_MAX {
+        return core::ptr::null_mut();
+    }
+    // SAFETY: resolved has room for PATH_MAX (>= 256) bytes; the copy includes the NUL.
+    unsafe { core::ptr::copy_nonoverlapping(path, resolved, bytes.len() + 1) };
+    resolved
 }
 
 #[no_mangle]
@@ -370,11 +582,16 @@ pub extern "C" fn os_compare_file_handle(a: Handle, b: Handle) -> bool {
     a == b
 }
 
-/// Readiness of stdio for poll_oneoff: stdin is always readable (EOF counts), stdout and
-/// stderr always writable; anything else is invalid. Never blocks.
+/// Readiness for poll_oneoff: stdin is always readable (EOF counts), stdout and stderr always
+/// writable, files always both (RAM never blocks); a closed handle is invalid. When nothing is
+/// ready, waits out the timeout (milliseconds; negative means forever, which with nothing that
+/// could ever become ready is answered at once instead of hanging).
 #[no_mangle]
-pub unsafe extern "C" fn os_poll(fds: *mut PollFd, count: u32, _timeout: c_int) -> c_int {
-    if fds.is_null() {
+pub unsafe extern "C" fn os_poll(fds: *mut PollFd, count: u32, timeout: c_int) -> c_int {
+    if fds.is_null() || count == 0 {
+        if timeout > 0 {
+            super::time::sleep_ms(timeout as u64);
+        }
         return 0;
     }
     // SAFETY: libc-wasi passes `count` pollfds it allocated.
@@ -385,11 +602,17 @@ pub unsafe extern "C" fn os_poll(fds: *mut PollFd, count: u32, _timeout: c_int) 
             fd if fd < 0 => 0,
             STDIN => pfd.events & POLLIN,
             STDOUT | STDERR => pfd.events & POLLOUT,
-            _ => POLLNVAL,
+            fd => {
+                let open = fs_handle(fd).is_some_and(|h| crate::state::with_fs(|fs| fs.as_ref().is_some_and(|fs| fs.is_open(h))));
+                if open { pfd.events & (POLLIN | POLLOUT) } else { POLLNVAL }
+            }
         };
         if pfd.revents != 0 {
             ready += 1;
         }
+    }
+    if ready == 0 && timeout > 0 {
+        super::time::sleep_ms(timeout as u64);
     }
     ready
 }

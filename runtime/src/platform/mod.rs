@@ -15,17 +15,7 @@ use core::ffi::{c_char, c_int};
 /// `__wasi_errno_t`.
 pub(crate) type WasiErrno = u16;
 
-pub(crate) mod errno {
-    use super::WasiErrno;
-    pub const SUCCESS: WasiErrno = 0;
-    pub const BADF: WasiErrno = 8;
-    pub const INVAL: WasiErrno = 28;
-    pub const NOSYS: WasiErrno = 52;
-    pub const NOTDIR: WasiErrno = 54;
-    pub const NOTSUP: WasiErrno = 58;
-    pub const NOTTY: WasiErrno = 59;
-    pub const SPIPE: WasiErrno = 70;
-}
+pub(crate) use crate::fs::errno;
 
 const BHT_OK: c_int = 0;
 const BHT_ERROR: c_int = -1;

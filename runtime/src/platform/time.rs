@@ -70,3 +70,8 @@ pub extern "C" fn os_usleep(usec: u32) -> core::ffi::c_int {
     wait_until_monotonic(state::monotonic_ns().saturating_add(u64::from(usec) * 1000));
     0
 }
+
+/// Waits `ms` milliseconds (poll timeouts).
+pub(crate) fn sleep_ms(ms: u64) {
+    wait_until_monotonic(state::monotonic_ns().saturating_add(ms.saturating_mul(1_000_000)));
+}
