@@ -7,6 +7,7 @@
 
 pub mod availability;
 pub mod compare;
+pub mod coverage;
 pub mod execute;
 pub mod expectations;
 pub mod firmware;

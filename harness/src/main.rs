@@ -18,7 +18,7 @@ use harness::suite::{failure_details, result_line, summary_line, Suite, TestResu
 use harness::target::{Target, TargetSet};
 use harness::expectations::Expectations;
 use harness::verdict::{Outcome, OutputMatch};
-use harness::{firmware, find_root, gate, suite_build};
+use harness::{coverage, firmware, find_root, gate, suite_build};
 
 #[derive(Parser)]
 #[command(name = "xbench", about = "Cross-compilation test bench for Xila's WebAssembly VM", version)]
@@ -142,6 +142,8 @@ enum Commands {
         #[arg(long)]
         thresholds: Option<PathBuf>,
     },
+    /// Which WASI preview-1 functions the modules of a suite import, and how many tests each.
+    Coverage { suite: PathBuf },
     /// Accept a report as the new baseline of its suite.
     Baseline {
         #[arg(long, default_value = "ci/baseline")]
@@ -259,6 +261,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             print_comparison(&comparison);
             println!("{} regressions, {} other changes", comparison.regressions.len(), comparison.notes.len());
             Ok(if comparison.regressions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Commands::Coverage { suite } => {
+            print!("{}", coverage::render(&coverage::of_suite(&suite)?));
+            Ok(ExitCode::SUCCESS)
         }
         Commands::Baseline { baseline, report } => {
             let current = gate::LoadedReport::load(&report_file(&report))?;
