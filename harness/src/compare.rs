@@ -1,21 +1,58 @@
 //! Cross-target comparison: the same module must end the same way, with the same stdout and
 //! stderr, on every target and on the host. Any difference is a divergence, whether or not the
 //! spec checks that stream.
+//!
+//! The comparison works on [`Observed`], which a live run and a `report.json` entry both carry,
+//! so that shard reports merged after the fact are compared exactly as one run would be.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::execute::{RunEnd, RunOutput};
 use crate::verdict::escape;
 
-/// What one target observed for one test, in the form compared across targets.
-#[derive(Debug, Clone)]
-pub struct Observation<'a> {
-    pub target: &'a str,
-    pub run: &'a RunOutput,
+/// One output stream, as compared: a hash of every byte, the length and a readable preview.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stream {
+    /// FNV-1a, 64 bits, of the whole stream, in hex.
+    pub hash: String,
+    pub len: usize,
+    /// The first bytes, escaped (see [`escape`]).
+    pub preview: String,
+}
+
+impl Stream {
+    pub fn of(bytes: &[u8]) -> Stream {
+        let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+        Stream { hash: format!("{hash:016x}"), len: bytes.len(), preview: escape(bytes) }
+    }
+}
+
+/// What a run showed of the VM: how it ended and both streams. `None` for runs that never
+/// reached the guest (infrastructure errors), which say nothing about the VM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Observed {
+    /// `exit <code>`, `<status>: <message>` or `timeout`.
+    pub ending: String,
+    pub stdout: Stream,
+    pub stderr: Stream,
+}
+
+impl Observed {
+    pub fn of(run: &RunOutput) -> Option<Observed> {
+        let ending = match &run.end {
+            RunEnd::Finished(record) if record.status == bench_protocol::Status::Exited => {
+                format!("exit {}", record.exit_code)
+            }
+            RunEnd::Finished(record) => format!("{}: {}", record.status, record.message),
+            RunEnd::TimedOut(_) => "timeout".into(),
+            RunEnd::Infrastructure(_) => return None,
+        };
+        Some(Observed { ending, stdout: Stream::of(&run.stdout), stderr: Stream::of(&run.stderr) })
+    }
 }
 
 /// One test whose outputs differ between targets.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Divergence {
     pub test: String,
     /// The target the others are compared with: the host when it ran, else the first target.
@@ -26,122 +63,75 @@ pub struct Divergence {
     pub diff: String,
 }
 
-/// The comparable parts of a run: how it ended, and both streams.
-fn ending(run: &RunOutput) -> String {
-    match &run.end {
-        RunEnd::Finished(record) if record.status == bench_protocol::Status::Exited => {
-            format!("exit {}", record.exit_code)
-        }
-        RunEnd::Finished(record) => format!("{}: {}", record.status, record.message),
-        RunEnd::TimedOut(_) => "timeout".into(),
-        RunEnd::Infrastructure(_) => "infrastructure error".into(),
-    }
-}
-
-/// Compares the observations of one test. Runs that never reached the guest (infrastructure
-/// errors) say nothing about the VM and are left out.
-pub fn compare_test(test: &str, observations: &[Observation<'_>]) -> Option<Divergence> {
-    let usable: Vec<&Observation<'_>> =
-        observations.iter().filter(|o| !matches!(o.run.end, RunEnd::Infrastructure(_))).collect();
-    let reference = usable.iter().find(|o| o.target == "host").or(usable.first())?;
+/// Compares what each target observed for one test.
+pub fn compare_test(test: &str, observations: &[(&str, &Observed)]) -> Option<Divergence> {
+    let (reference_target, reference) =
+        observations.iter().find(|(target, _)| *target == "host").or(observations.first())?;
     let mut targets = Vec::new();
     let mut diff = String::new();
-    for other in usable.iter().filter(|o| o.target != reference.target) {
+    for (target, other) in observations.iter().filter(|(t, _)| t != reference_target) {
         let mut lines = Vec::new();
-        let (ref_end, other_end) = (ending(reference.run), ending(other.run));
-        if ref_end != other_end {
-            lines.push(format!("  ending: {}: {ref_end}; {}: {other_end}", reference.target, other.target));
+        if reference.ending != other.ending {
+            lines.push(format!("  ending: {reference_target}: {}; {target}: {}", reference.ending, other.ending));
         }
-        for (name, a, b) in [
-            ("stdout", &reference.run.stdout, &other.run.stdout),
-            ("stderr", &reference.run.stderr, &other.run.stderr),
-        ] {
-            if a != b {
-                let at = a.iter().zip(b.iter()).take_while(|(x, y)| x == y).count();
+        for (name, a, b) in [("stdout", &reference.stdout, &other.stdout), ("stderr", &reference.stderr, &other.stderr)] {
+            if a.hash != b.hash || a.len != b.len {
                 lines.push(format!(
-                    "  {name} differs at byte {at}:\n    {}: {}\n    {}: {}",
-                    reference.target,
-                    escape(a),
-                    other.target,
-                    escape(b)
+                    "  {name} differs:\n    {reference_target} ({} bytes): {}\n    {target} ({} bytes): {}",
+                    a.len, a.preview, b.len, b.preview
                 ));
             }
         }
         if !lines.is_empty() {
-            targets.push(other.target.to_string());
-            diff.push_str(&format!("{} vs {}:\n{}\n", reference.target, other.target, lines.join("\n")));
+            targets.push(target.to_string());
+            diff.push_str(&format!("{reference_target} vs {target}:\n{}\n", lines.join("\n")));
         }
     }
     if targets.is_empty() {
         return None;
     }
-    Some(Divergence { test: test.to_string(), reference: reference.target.to_string(), targets, diff })
+    Some(Divergence { test: test.to_string(), reference: reference_target.to_string(), targets, diff })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::execute::Record;
-    use crate::launch::Invocation;
-    use bench_protocol::Status;
-    use std::time::Duration;
 
-    fn run(exit_code: u32, stdout: &[u8]) -> RunOutput {
-        RunOutput {
-            stdout: stdout.to_vec(),
-            stderr: Vec::new(),
-            diagnostics: String::new(),
-            end: RunEnd::Finished(Record {
-                status: Status::Exited,
-                exit_code,
-                message: String::new(),
-                instructions: None,
-                heap_peak: None,
-                stack_peak: None,
-            }),
-            wall: Duration::ZERO,
-            invocation: Invocation { program: "x".into(), args: vec![] },
-            job_dir: None,
-            fs_image: None,
-        }
+    fn observed(ending: &str, stdout: &[u8]) -> Observed {
+        Observed { ending: ending.into(), stdout: Stream::of(stdout), stderr: Stream::of(b"") }
     }
 
     #[test]
     fn identical_runs_do_not_diverge() {
-        let (a, b) = (run(0, b"same"), run(0, b"same"));
-        let observations = [Observation { target: "host", run: &a }, Observation { target: "riscv32", run: &b }];
-        assert_eq!(compare_test("t", &observations), None);
+        let (a, b) = (observed("exit 0", b"same"), observed("exit 0", b"same"));
+        assert_eq!(compare_test("t", &[("host", &a), ("riscv32", &b)]), None);
     }
 
     #[test]
     fn a_different_stdout_names_the_targets_and_shows_both() {
-        let (host, good, bad) = (run(0, b"1.5\n"), run(0, b"1.5\n"), run(0, b"0.0\n"));
-        let observations = [
-            Observation { target: "cortex-m4f", run: &bad },
-            Observation { target: "host", run: &host },
-            Observation { target: "riscv32", run: &good },
-        ];
-        let divergence = compare_test("floats", &observations).expect("diverges");
+        let (host, good, bad) = (observed("exit 0", b"1.5\n"), observed("exit 0", b"1.5\n"), observed("exit 0", b"0.0\n"));
+        let divergence =
+            compare_test("floats", &[("cortex-m4f", &bad), ("host", &host), ("riscv32", &good)]).expect("diverges");
         assert_eq!(divergence.reference, "host");
         assert_eq!(divergence.targets, ["cortex-m4f"]);
-        assert!(divergence.diff.contains("stdout differs at byte 0"), "{}", divergence.diff);
-        assert!(divergence.diff.contains("host: \"1.5\\n\"") && divergence.diff.contains("cortex-m4f: \"0.0\\n\""));
+        assert!(divergence.diff.contains("stdout differs"), "{}", divergence.diff);
+        assert!(divergence.diff.contains("host (4 bytes): \"1.5\\n\""), "{}", divergence.diff);
+        assert!(divergence.diff.contains("cortex-m4f (4 bytes): \"0.0\\n\""), "{}", divergence.diff);
     }
 
     #[test]
     fn a_different_exit_code_diverges_even_with_equal_output() {
-        let (a, b) = (run(0, b""), run(1, b""));
-        let observations = [Observation { target: "host", run: &a }, Observation { target: "riscv32", run: &b }];
-        let divergence = compare_test("t", &observations).expect("diverges");
+        let (a, b) = (observed("exit 0", b""), observed("exit 1", b""));
+        let divergence = compare_test("t", &[("host", &a), ("riscv32", &b)]).expect("diverges");
         assert!(divergence.diff.contains("ending: host: exit 0; riscv32: exit 1"), "{}", divergence.diff);
     }
 
     #[test]
-    fn infrastructure_errors_are_not_divergences() {
-        let a = run(0, b"x");
-        let mut b = run(0, b"");
-        b.end = RunEnd::Infrastructure("qemu did not start".into());
-        let observations = [Observation { target: "host", run: &a }, Observation { target: "riscv32", run: &b }];
-        assert_eq!(compare_test("t", &observations), None);
+    fn streams_that_differ_past_the_preview_still_differ() {
+        let mut long_a = vec![b'x'; 1000];
+        let long_b = long_a.clone();
+        long_a[999] = b'y';
+        assert_ne!(Stream::of(&long_a).hash, Stream::of(&long_b).hash);
+        assert_eq!(Stream::of(&long_a).preview, Stream::of(&long_b).preview);
     }
 }

@@ -4,11 +4,11 @@ use std::path::Path;
 
 use anyhow::Context;
 use object::{Object, ObjectSection, SectionFlags, SectionKind};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Sizes in bytes, as `size` (Berkeley) counts them, with the RAM the linker script reserves for
 /// the stack and the heap kept apart from static data.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Footprint {
     /// Code and read-only data (flash).
     pub text: u64,

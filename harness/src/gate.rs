@@ -128,7 +128,8 @@ fn growth_percent(old: u64, new: u64) -> f64 {
     (new as f64 - old as f64) * 100.0 / old as f64
 }
 
-fn is_red(outcome: &str) -> bool {
+/// Whether an outcome (as `report.json` names it) turns a run red.
+pub fn is_red(outcome: &str) -> bool {
     !matches!(outcome, "pass" | "skip" | "xfail")
 }
 

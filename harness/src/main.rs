@@ -142,6 +142,9 @@ enum Commands {
         #[arg(long)]
         thresholds: Option<PathBuf>,
     },
+    /// Work on reports.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Which WASI preview-1 functions the modules of a suite import, and how many tests each.
     Coverage { suite: PathBuf },
     /// Accept a report as the new baseline of its suite.
@@ -150,6 +153,20 @@ enum Commands {
         baseline: PathBuf,
         #[arg(long)]
         report: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Combine shard reports (from runs on different machines) into one report directory,
+    /// comparing the targets across shards.
+    Merge {
+        /// The report directory to write (all four formats).
+        #[arg(long)]
+        out: PathBuf,
+        /// The shards' report.json files (or report directories).
+        #[arg(required = true)]
+        reports: Vec<PathBuf>,
     },
 }
 
@@ -242,6 +259,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let thresholds = gate::Thresholds::load(&baseline.join("thresholds.toml"))?;
             let comparison = gate::compare(&accepted, &current, &thresholds);
             print_comparison(&comparison);
+            // The report's pages show the deltas from now on.
+            let mut pages = Report::load(&current.path)?;
+            pages.baseline_deltas = comparison.regressions.iter().map(|r| format!("REGRESSION: {r}")).collect();
+            pages.baseline_deltas.extend(comparison.notes.iter().cloned());
+            if let Some(dir) = current.path.parent() {
+                pages.write(dir)?;
+            }
             if comparison.regressions.is_empty() {
                 println!("gate: passed against {}", baseline_file.display());
                 Ok(ExitCode::SUCCESS)
@@ -261,6 +285,25 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             print_comparison(&comparison);
             println!("{} regressions, {} other changes", comparison.regressions.len(), comparison.notes.len());
             Ok(if comparison.regressions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Commands::Report(ReportCommand::Merge { out, reports }) => {
+            let parts = reports
+                .iter()
+                .map(|path| {
+                    let file = report_file(path);
+                    Report::load(&file).map(|report| (file, report))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let merged = Report::merge(parts)?;
+            merged.write(&out)?;
+            println!(
+                "merged {} reports: {} results, {} divergences; report: {}",
+                reports.len(),
+                merged.results.len(),
+                merged.divergences.len(),
+                out.join("report.json").display()
+            );
+            Ok(if merged.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Commands::Coverage { suite } => {
             print!("{}", coverage::render(&coverage::of_suite(&suite)?));

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 
 use crate::availability;
-use crate::compare::{compare_test, Divergence, Observation};
+use crate::compare::{compare_test, Divergence, Observed};
 use crate::execute::RunSettings;
 use crate::expectations::Expectations;
 use crate::firmware;
@@ -158,14 +158,15 @@ fn compare_targets(suite: &Suite, targets: &[TargetRun]) -> Vec<Divergence> {
         .tests
         .iter()
         .filter_map(|test| {
-            let observations: Vec<Observation<'_>> = targets
+            let observed: Vec<(&str, Observed)> = targets
                 .iter()
                 .filter_map(|t| {
                     let result = t.results().iter().find(|r| r.name == test.name)?;
-                    Some(Observation { target: &t.target.name, run: result.run.as_ref()? })
+                    Some((t.target.name.as_str(), Observed::of(result.run.as_ref()?)?))
                 })
                 .collect();
-            compare_test(&test.name, &observations)
+            let pairs: Vec<(&str, &Observed)> = observed.iter().map(|(t, o)| (*t, o)).collect();
+            compare_test(&test.name, &pairs)
         })
         .collect()
 }

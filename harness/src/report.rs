@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use anyhow::Context;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::compare::Divergence;
+use crate::compare::{Divergence, Observed};
 use crate::execute::RunEnd;
 use crate::footprint::Footprint;
 use crate::matrix::{MatrixRun, TargetState};
@@ -17,32 +17,38 @@ use crate::verdict::Outcome;
 /// The version of the JSON layout; bumped on any incompatible change.
 pub const SCHEMA: &str = "xbench-report/1";
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
-    pub schema: &'static str,
+    pub schema: String,
     pub suite: SuiteInfo,
     pub seed: u64,
     pub start_time_ns: u64,
     pub wall_ms: u128,
     pub passed: bool,
+    /// Ctrl-C stopped the run: the report covers the tests that finished.
+    #[serde(default)]
+    pub interrupted: bool,
     pub targets: Vec<TargetEntry>,
     pub results: Vec<ResultEntry>,
     pub divergences: Vec<Divergence>,
+    /// Changes against the baseline, one line each, filled in by `xbench gate`.
+    #[serde(default)]
+    pub baseline_deltas: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SuiteInfo {
     pub name: String,
     pub dir: String,
     pub tests: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TargetEntry {
     pub name: String,
     pub rust_target: String,
     /// `ran`, `skipped` or `build-failed`.
-    pub state: &'static str,
+    pub state: String,
     pub reason: Option<String>,
     pub footprint: Option<Footprint>,
     pub passed: usize,
@@ -50,7 +56,7 @@ pub struct TargetEntry {
     pub wall_ms: Option<u128>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ResultEntry {
     pub target: String,
     pub test: String,
@@ -67,6 +73,12 @@ pub struct ResultEntry {
     pub stack_peak: Option<u64>,
     pub wall_ms: Option<u128>,
     pub reproduce: String,
+    /// Runs again after infrastructure errors.
+    #[serde(default)]
+    pub retried: u32,
+    /// What the run showed of the VM, for comparing targets (also across merged reports).
+    #[serde(default)]
+    pub observed: Option<Observed>,
 }
 
 impl ResultEntry {
@@ -91,8 +103,28 @@ impl ResultEntry {
             stack_peak: record.and_then(|r| r.stack_peak),
             wall_ms: result.run.as_ref().map(|run| run.wall.as_millis()),
             reproduce: result.reproduce.clone(),
+            retried: result.retried,
+            observed: result.run.as_ref().and_then(Observed::of),
         }
     }
+}
+
+/// The divergences among the results, test by test, from what each target observed.
+fn divergences_of(results: &[ResultEntry]) -> Vec<Divergence> {
+    let mut tests: Vec<&str> = results.iter().map(|r| r.test.as_str()).collect();
+    tests.sort();
+    tests.dedup();
+    tests
+        .into_iter()
+        .filter_map(|test| {
+            let observed: Vec<(&str, &Observed)> = results
+                .iter()
+                .filter(|r| r.test == test)
+                .filter_map(|r| Some((r.target.as_str(), r.observed.as_ref()?)))
+                .collect();
+            crate::compare::compare_test(test, &observed)
+        })
+        .collect()
 }
 
 impl Report {
@@ -110,7 +142,7 @@ impl Report {
             targets.push(TargetEntry {
                 name: target.name.clone(),
                 rust_target: target.rust_target.clone(),
-                state,
+                state: state.to_string(),
                 reason,
                 footprint,
                 passed: ran.iter().filter(|r| r.outcome.passed()).count(),
@@ -120,7 +152,7 @@ impl Report {
             results.extend(ran.iter().map(|r| ResultEntry::new(&target.name, r)));
         }
         Report {
-            schema: SCHEMA,
+            schema: SCHEMA.to_string(),
             suite: SuiteInfo {
                 name: run.suite.manifest.name.clone(),
                 dir: run.suite.dir.display().to_string(),
@@ -130,9 +162,11 @@ impl Report {
             start_time_ns: run.settings.start_time_ns,
             wall_ms: run.wall.as_millis(),
             passed: run.passed(),
+            interrupted: crate::launch::interrupted(),
             targets,
             results,
             divergences: run.divergences.clone(),
+            baseline_deltas: Vec::new(),
         }
     }
 
@@ -179,6 +213,12 @@ impl Report {
             };
             md.push_str(&format!("| {} | {state} | {} | {} | {text} | {data} | {bss} |\n", t.name, t.passed, t.failed));
         }
+        if !self.baseline_deltas.is_empty() {
+            md.push_str("\n## Against the baseline\n\n");
+            for line in &self.baseline_deltas {
+                md.push_str(&format!("- {line}\n"));
+            }
+        }
         if !self.divergences.is_empty() {
             md.push_str("\n## Divergences\n\n");
             for d in &self.divergences {
@@ -193,6 +233,51 @@ impl Report {
             }
         }
         md
+    }
+
+    /// Reads a `report.json`, checking its schema.
+    pub fn load(path: &Path) -> anyhow::Result<Report> {
+        let loaded = crate::gate::LoadedReport::load(path)?;
+        serde_json::from_value(loaded.value).with_context(|| format!("report {}: fields do not match the schema", path.display()))
+    }
+
+    /// Combines the reports of shards (one target each, say) into one, and compares the targets
+    /// across the shards as one run would have.
+    pub fn merge(parts: Vec<(std::path::PathBuf, Report)>) -> anyhow::Result<Report> {
+        let mut parts = parts.into_iter();
+        let Some((first_path, mut merged)) = parts.next() else { anyhow::bail!("no reports to merge") };
+        for (path, part) in parts {
+            if part.suite.name != merged.suite.name {
+                anyhow::bail!(
+                    "report {} is of suite {:?}, but {} is of suite {:?}",
+                    path.display(),
+                    part.suite.name,
+                    first_path.display(),
+                    merged.suite.name
+                );
+            }
+            for target in part.targets {
+                match merged.targets.iter_mut().find(|t| t.name == target.name) {
+                    Some(existing) if existing.state == "ran" && target.state == "ran" => {
+                        anyhow::bail!("target `{}` ran in two of the reports (also in {})", target.name, path.display())
+                    }
+                    Some(existing) if target.state == "ran" => *existing = target,
+                    Some(_) => {}
+                    None => merged.targets.push(target),
+                }
+            }
+            merged.results.extend(part.results);
+            merged.wall_ms = merged.wall_ms.max(part.wall_ms);
+            merged.interrupted |= part.interrupted;
+        }
+        merged.targets.sort_by(|a, b| a.name.cmp(&b.name));
+        merged.divergences = divergences_of(&merged.results);
+        merged.passed = !merged.interrupted
+            && merged.divergences.is_empty()
+            && merged.targets.iter().all(|t| t.state != "build-failed")
+            && merged.results.iter().all(|r| !crate::gate::is_red(&r.outcome));
+        merged.baseline_deltas.clear();
+        Ok(merged)
     }
 
     /// Writes `report.json`, `summary.md`, `junit.xml` (every testcase) and `report.html` into

@@ -85,6 +85,7 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .empty { color: var(--muted); font-style: italic; }
 td code { white-space: nowrap; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
+ul.deltas{list-style:none;padding:0}ul.deltas li{padding:4px 8px;margin:2px 0;border-radius:4px;font-family:ui-monospace,monospace;font-size:13px}ul.deltas li.regression{background:#fde2e1;color:#8a1c1c}ul.deltas li.note{background:#eef2f6}
 "#;
 
 /// The HTML page of a report.
@@ -109,7 +110,7 @@ pub fn html(report: &Report) -> String {
     let _ = write!(
         page,
         "<footer>Made by xbench from <code>report.json</code> (schema <code>{}</code>).</footer>\n</main>\n</body>\n</html>\n",
-        text(report.schema)
+        text(&report.schema)
     );
     page
 }
@@ -167,7 +168,7 @@ fn matrix(page: &mut String, report: &Report) {
     }
     page.push_str("<div class=\"scroll\"><table class=\"matrix\">\n<thead><tr><th>test</th>");
     for t in &report.targets {
-        let sub = match t.state {
+        let sub = match t.state.as_str() {
             "ran" => format!("{} pass · {} fail", t.passed, t.failed),
             state => state.to_string(),
         };
@@ -182,7 +183,7 @@ fn matrix(page: &mut String, report: &Report) {
         let _ = write!(page, "<tr><th>{}</th>", text(test));
         for t in &report.targets {
             page.push_str("<td>");
-            match (t.state, find(report, &t.name, test)) {
+            match (t.state.as_str(), find(report, &t.name, test)) {
                 ("ran", Some(r)) => {
                     let (class, label) = outcome_style(&r.outcome);
                     let n = r.instructions.map(millions).unwrap_or_default();
@@ -222,14 +223,23 @@ fn matrix(page: &mut String, report: &Report) {
     page.push_str("<span class=\"muted\">numbers: guest instructions in millions; hover a cell for details</span></div>\n</section>\n");
 }
 
-/// The place for the deltas against a baseline. The report carries none yet: the gate fills
-/// this section in.
-fn baseline_deltas(page: &mut String, _report: &Report) {
-    page.push_str(
-        "<section id=\"baseline-deltas\">\n<h2>Baseline deltas</h2>\n\
-         <!-- baseline-deltas: rendered here when the report carries deltas against a baseline -->\n\
-         <p class=\"empty\">no baseline</p>\n</section>\n",
-    );
+/// The changes against the baseline that `xbench gate` wrote into the report: regressions
+/// first (red), then the other changes.
+fn baseline_deltas(page: &mut String, report: &Report) {
+    page.push_str("<section id=\"baseline-deltas\">\n<h2>Baseline deltas</h2>\n");
+    if report.baseline_deltas.is_empty() {
+        page.push_str("<p class=\"empty\">no baseline compared (run <code>xbench gate</code>), or no change</p>\n</section>\n");
+        return;
+    }
+    page.push_str("<ul class=\"deltas\">\n");
+    for line in &report.baseline_deltas {
+        let (class, body) = match line.strip_prefix("REGRESSION: ") {
+            Some(rest) => ("regression", rest),
+            None => ("note", line.as_str()),
+        };
+        page.push_str(&format!("<li class=\"{class}\">{}</li>\n", text(body)));
+    }
+    page.push_str("</ul>\n</section>\n");
 }
 
 fn instructions_chart(page: &mut String, report: &Report) {
@@ -368,8 +378,8 @@ fn footprint(page: &mut String, report: &Report) {
     );
     for t in &report.targets {
         let state = match &t.reason {
-            Some(reason) => format!("{}: <span class=\"muted\">{}</span>", text(t.state), text(reason)),
-            None => text(t.state),
+            Some(reason) => format!("{}: <span class=\"muted\">{}</span>", text(&t.state), text(reason)),
+            None => text(&t.state),
         };
         let bytes = |b: Option<u64>| b.map(group_digits).unwrap_or_default();
         let f = t.footprint;

@@ -50,7 +50,7 @@ fn target_suite(report: &Report, target: &TargetEntry, suite: &str, failures_onl
     let results: Vec<&ResultEntry> = report.results.iter().filter(|r| r.target == target.name).collect();
     let mut cases = String::new();
     let (tests, failures, errors, skipped);
-    match target.state {
+    match target.state.as_str() {
         "ran" => {
             tests = results.len();
             failures = results.iter().filter(|r| kind(&r.outcome) == Kind::Failure).count();
@@ -100,7 +100,7 @@ fn target_suite(report: &Report, target: &TargetEntry, suite: &str, failures_onl
         let _ = writeln!(xml, "      <property name=\"{}\" value=\"{}\"/>", attr(name), attr(value));
     };
     property("rust_target", &target.rust_target);
-    property("state", target.state);
+    property("state", &target.state);
     property("seed", &format!("{:#x}", report.seed));
     if let Some(f) = target.footprint {
         property("footprint.text", &f.text.to_string());
@@ -302,6 +302,8 @@ pub(crate) mod tests {
             stack_peak: None,
             wall_ms: Some(120),
             reproduce: format!("xbench test --target {target} build/suites/basic --exact {test}"),
+            retried: 0,
+            observed: None,
         }
     }
 
@@ -309,7 +311,7 @@ pub(crate) mod tests {
         TargetEntry {
             name: name.into(),
             rust_target: format!("{name}-unknown-none-elf"),
-            state,
+            state: state.to_string(),
             reason: reason.map(String::from),
             footprint,
             passed: 0,
@@ -348,12 +350,13 @@ pub(crate) mod tests {
             t.failed = results.iter().filter(|r| r.target == t.name && r.outcome != "pass").count();
         }
         Report {
-            schema: SCHEMA,
+            schema: SCHEMA.to_string(),
             suite: SuiteInfo { name: "Xila bench basic suite".into(), dir: "build/suites/basic".into(), tests: tests.len() },
             seed: 0x5849_4c41_4245_4e43,
             start_time_ns: 0,
             wall_ms: 2345,
             passed: false,
+            interrupted: false,
             targets,
             results,
             divergences: vec![Divergence {
@@ -362,6 +365,7 @@ pub(crate) mod tests {
                 targets: vec!["riscv32imc".into()],
                 diff: "stdout:\n  host:       \"tick & tock\\n\"\n  riscv32imc: \"tick <\u{1b}[0m> tock\\n\"\n".into(),
             }],
+            baseline_deltas: Vec::new(),
         }
     }
 

@@ -137,3 +137,40 @@ fn breaking_a_test_on_purpose_fails_the_gate_with_a_one_line_reason() {
     assert_eq!(reasons.len(), 1, "{said}");
     assert!(reasons[0].starts_with("REGRESSION: host::hello: was pass, now fail: stdout differs at byte 1"), "{said}");
 }
+
+#[test]
+fn shard_reports_merge_into_one_and_are_compared_across_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = suite_with(dir.path(), "resolution", RESOLUTION_AS_EXIT_CODE, "{}");
+    let mut shards = Vec::new();
+    for target in ["host", "riscv32"] {
+        let report = dir.path().join(format!("shard-{target}"));
+        let output = xbench(&["test", "--target", target, "--report", report.to_str().unwrap(), suite.to_str().unwrap()]);
+        // Each shard alone has nothing to compare with.
+        assert!(!text(&output).contains("DIVERGENCE"), "{}", text(&output));
+        shards.push(report);
+    }
+    let merged = dir.path().join("merged");
+    let output = xbench(&[
+        "report",
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        shards[0].to_str().unwrap(),
+        shards[1].to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(text(&output).contains("2 results, 1 divergences"), "{}", text(&output));
+    for file in ["report.json", "summary.md", "junit.xml", "report.html"] {
+        assert!(merged.join(file).is_file(), "{file} is missing");
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(merged.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["divergences"][0]["reference"], "host");
+    assert_eq!(json["divergences"][0]["targets"][0], "riscv32");
+
+    // A corrupt shard is an error that names the file.
+    std::fs::write(shards[1].join("report.json"), "{ \"schema\": \"xbench-report/0\" }").unwrap();
+    let output = xbench(&["report", "merge", "--out", merged.to_str().unwrap(), shards[0].to_str().unwrap(), shards[1].to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("shard-riscv32/report.json") && text(&output).contains("xbench-report/0"), "{}", text(&output));
+}
