@@ -563,13 +563,30 @@ pub unsafe extern "C" fn os_is_handle_valid(handle: *mut Handle) -> bool {
     !handle.is_null() && unsafe { *handle } > -1
 }
 
-/// Preopen paths are image paths already: copied as they are (libc-wasi's buffer is PATH_MAX
-/// bytes; longer paths are refused).
+/// libc-wasi calls this for two things: the preopens (image paths like "/" or "/dir", which
+/// must resolve) and, in `path_symlink`/`path_link`, to check that a link target lies inside a
+/// preopen (`validate_path`, where "does not exist" means "allowed"). Only absolute paths to a
+/// directory of the image resolve; everything else is "does not exist", so that creating a
+/// symlink is always allowed and the sandbox is enforced where it matters, when a path is
+/// resolved (an absolute or escaping target is then ENOTCAPABLE).
 #[no_mangle]
 pub unsafe extern "C" fn os_realpath(path: *const c_char, resolved: *mut c_char) -> *mut c_char {
     const RESOLVED_MAX: usize = 256;
     let Ok(bytes) = (unsafe { path_of(path) }) else { return core::ptr::null_mut() };
-    if resolved.is_null() || bytes.len() >= RESOLVED_MAX {
+    if resolved.is_null() || bytes.len() >= RESOLVED_MAX || !bytes.starts_with(b"/") {
+        return core::ptr::null_mut();
+    }
+    let exists = crate::state::with_fs(|fs| {
+        let Some(fs) = fs else { return false };
+        match fs.open_dir_from_root(bytes) {
+            Ok(h) => {
+                let _ = fs.close(h);
+                true
+            }
+            Err(_) => false,
+        }
+    });
+    if !exists {
         return core::ptr::null_mut();
     }
     // SAFETY: resolved has room for PATH_MAX (>= 256) bytes; the copy includes the NUL.

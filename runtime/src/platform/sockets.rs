@@ -39,8 +39,11 @@ not_supported! {
     os_socket_get_ipv6_only os_socket_set_broadcast os_socket_get_broadcast
 }
 
-/// The one socket call that returns a WASI errno directly.
+/// The one socket call that returns a WASI errno directly: no handle is ever a socket, so an
+/// open handle (stdio, a file, a directory) is ENOTSOCK and anything else EBADF.
 #[no_mangle]
-pub extern "C" fn os_socket_shutdown(_socket: c_int) -> WasiErrno {
-    errno::NOTSUP
+pub extern "C" fn os_socket_shutdown(socket: c_int) -> WasiErrno {
+    let open = (0..=2).contains(&socket)
+        || usize::try_from(socket - 3).is_ok_and(|h| crate::state::with_fs(|fs| fs.as_ref().is_some_and(|fs| fs.is_open(h))));
+    if open { errno::NOTSOCK } else { errno::BADF }
 }
