@@ -159,7 +159,10 @@ pub fn run_module(
 /// Packs the spec's `root` (as the guest's `/`) or `dirs` (each under its own name) into a
 /// file-system image, with the preopens that go with it. Scratch files (`*.cleanup`) are left
 /// out, so every run starts from the directory as committed; nothing is ever written back to it.
-pub fn pack_file_system(spec: &Spec) -> anyhow::Result<(Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>)> {
+/// (guest name, directory in the image) for each preopen.
+pub type Preopens = Vec<(Vec<u8>, Vec<u8>)>;
+
+pub fn pack_file_system(spec: &Spec) -> anyhow::Result<(Vec<u8>, Preopens)> {
     if spec.dirs.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
