@@ -2,14 +2,16 @@
 # need (through `make setup`) on a fresh Debian machine.
 
 TARGET ?= riscv32
-SUITES := basic
+SUITES := basic wasi
 XBENCH := cargo run --quiet -p harness --
 
-.PHONY: setup suites test-target test baseline clean
+.PHONY: setup suites conformance test-target test baseline clean
 
 setup:
 	@bash ci/setup.sh
 
+## Build the conformance suites from source (Rust for wasm32-wasip1, WAT) into build/suites.
+conformance: suites
 suites: setup
 	@for suite in $(SUITES); do $(XBENCH) build-suite conformance/$$suite build/suites/$$suite || exit 1; done
 

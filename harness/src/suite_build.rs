@@ -45,7 +45,40 @@ pub fn build_suite(root: &Path, source: &Path, out: &Path) -> anyhow::Result<Vec
         std::fs::write(out.join(format!("{name}.wasm")), module)?;
         names.push(name.to_string());
     }
+    copy_fixtures(source, out)?;
     Ok(names)
+}
+
+/// Copies the suite's fixture directories (the `root`/`dirs` trees the specs name) beside the
+/// modules; the Rust package's own directories are not fixtures.
+fn copy_fixtures(source: &Path, out: &Path) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(source).with_context(|| format!("listing {}", source.display()))? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if path.is_dir() && !matches!(name, "src" | "target") {
+            copy_tree(&path, &out.join(name))?;
+        }
+    }
+    Ok(())
+}
+
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("listing {}", from.display()))? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().context("a fixture entry has no name")?);
+        let kind = std::fs::symlink_metadata(&path)?.file_type();
+        if kind.is_symlink() {
+            let link = std::fs::read_link(&path)?;
+            let _ = std::fs::remove_file(&target);
+            std::os::unix::fs::symlink(link, &target).with_context(|| format!("copying {}", path.display()))?;
+        } else if kind.is_dir() {
+            copy_tree(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target).with_context(|| format!("copying {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Builds the Rust package of a suite for `wasm32-wasip1` and returns where the modules are.

@@ -244,13 +244,16 @@ fn ctrl_c_stops_every_qemu_and_keeps_the_partial_report() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait until a spinning guest runs, then interrupt as a terminal's Ctrl-C would.
+    // Wait until a second QEMU runs (the first spinning guest: `a_ok` has finished by then),
+    // then interrupt as a terminal's Ctrl-C would.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    while live_processes_mentioning(jobs.to_str().unwrap()).is_empty() {
-        assert!(std::time::Instant::now() < deadline, "no QEMU started");
-        std::thread::sleep(std::time::Duration::from_millis(50));
+    let mut seen = std::collections::BTreeSet::new();
+    while seen.len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the second QEMU never started");
+        seen.extend(live_processes_mentioning(jobs.to_str().unwrap()));
+        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    std::thread::sleep(std::time::Duration::from_millis(200));
     // SAFETY: sends SIGINT to the child we started.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
     let output = child.wait_with_output().unwrap();
