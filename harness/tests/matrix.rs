@@ -174,3 +174,22 @@ fn shard_reports_merge_into_one_and_are_compared_across_shards() {
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("shard-riscv32/report.json") && text(&output).contains("xbench-report/0"), "{}", text(&output));
 }
+
+#[test]
+fn a_ram_budget_shows_which_tests_still_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("suite");
+    std::fs::create_dir_all(&suite).unwrap();
+    for (name, pages) in [("small", 1), ("large", 8)] {
+        let wat = format!("(module (memory (export \"memory\") {pages}) (func (export \"_start\")))");
+        std::fs::write(suite.join(format!("{name}.wasm")), wat::parse_str(wat).unwrap()).unwrap();
+    }
+    // 256 KiB: room for WAMR and one 64 KiB page, not for eight.
+    let output = xbench(&["test", "--target", "riscv32,host", "--ram-budget", "262144", suite.to_str().unwrap()]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    for target in ["riscv32", "host"] {
+        assert!(said.contains(&format!("PASS          {target} small")), "{said}");
+        assert!(said.contains(&format!("OUT-OF-MEMORY {target} large")), "{said}");
+    }
+}
