@@ -461,8 +461,10 @@ impl Progress for ConsoleProgress {
     fn test_finished(&self, target: &Target, result: &TestResult) {
         let mut text = result_line(&target.name, result);
         text.push('\n');
-        if !result.outcome.passed() && !matches!(result.outcome, Outcome::Skip(_)) {
-            text.push_str(&failure_details(result));
+        match &result.outcome {
+            Outcome::Pass => {}
+            Outcome::Skip(reason) => text.push_str(&format!("    {reason}\n")),
+            _ => text.push_str(&failure_details(result)),
         }
         self.say(&text);
         if let Some(bar) = &self.bar {

@@ -45,6 +45,11 @@ pub struct Spec {
     pub base_dir: Option<PathBuf>,
     /// Keys this runner does not know; reported as warnings.
     pub unknown_keys: Vec<String>,
+    /// `stdin_file`: a file (relative to the spec) whose bytes become stdin; read by [`Spec::load`].
+    pub stdin_file: Option<PathBuf>,
+    /// Why this bench cannot run the test at all (the preview-2/3 `operations` form): the test
+    /// is reported as skipped with this reason, not as a failure or a crash.
+    pub unsupported: Option<String>,
 }
 
 impl Default for Spec {
@@ -64,6 +69,8 @@ impl Default for Spec {
             files: Vec::new(),
             base_dir: None,
             unknown_keys: Vec::new(),
+            stdin_file: None,
+            unsupported: None,
         }
     }
 }
@@ -75,6 +82,12 @@ impl Spec {
             .with_context(|| format!("spec file {}: cannot read it", file.display()))?;
         let mut spec = Spec::parse(&text).with_context(|| format!("spec file {}", file.display()))?;
         spec.base_dir = file.parent().map(Path::to_path_buf);
+        if let Some(name) = &spec.stdin_file {
+            let path = spec.base_dir.clone().unwrap_or_default().join(name);
+            spec.stdin = std::fs::read(&path).with_context(|| {
+                format!("spec file {}: field `stdin_file`: cannot read {}", file.display(), path.display())
+            })?;
+        }
         Ok(spec)
     }
 
@@ -126,7 +139,12 @@ impl Spec {
                         .with_context(|| format!("field `{key}` must be a positive number of seconds"))?
                 }
                 "operations" | "proposals" => {
-                    bail!("field `{key}` belongs to the preview-2 spec form, which this bench does not support")
+                    spec.unsupported =
+                        Some(format!("not supported (preview 2/3 format): the spec has `{key}`"))
+                }
+                "stdin_file" => {
+                    let name = string(key, value)?;
+                    spec.stdin_file = Some(PathBuf::from(name));
                 }
                 _ => spec.unknown_keys.push(key.clone()),
             }
@@ -250,10 +268,26 @@ mod tests {
     #[case::exit_code(r#"{"exit_code": -1}"#, "`exit_code`")]
     #[case::status(r#"{"status": "melted"}"#, "unknown status")]
     #[case::timeout(r#"{"timeout": 0}"#, "`timeout`")]
-    #[case::preview2(r#"{"operations": []}"#, "preview-2")]
     fn a_broken_spec_names_the_field(#[case] text: &str, #[case] expected: &str) {
         let message = format!("{:#}", Spec::parse(text).unwrap_err());
         assert!(message.contains(expected), "{message}");
+    }
+
+    #[test]
+    fn the_preview2_form_is_unsupported_not_an_error() {
+        let spec = Spec::parse(r#"{"operations": [{"type": "run"}]}"#).expect("parses");
+        assert!(spec.unsupported.as_deref().is_some_and(|r| r.starts_with("not supported (preview 2/3 format)")));
+    }
+
+    #[test]
+    fn stdin_can_come_from_a_file_beside_the_spec() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("input.txt"), b"from a file\n").unwrap();
+        std::fs::write(dir.path().join("t.json"), r#"{"stdin_file": "input.txt"}"#).unwrap();
+        assert_eq!(Spec::load(&dir.path().join("t.json")).unwrap().stdin, b"from a file\n");
+        std::fs::write(dir.path().join("t.json"), r#"{"stdin_file": "missing.txt"}"#).unwrap();
+        let message = format!("{:#}", Spec::load(&dir.path().join("t.json")).unwrap_err());
+        assert!(message.contains("t.json") && message.contains("`stdin_file`"), "{message}");
     }
 
     #[test]

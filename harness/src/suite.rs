@@ -124,6 +124,15 @@ fn run_test_once(suite: &Suite, test: &TestCase, options: &SuiteOptions<'_>) -> 
         shell_quote(&test.name)
     );
     let expectation = options.expectations.and_then(|e| e.lookup(&suite.manifest.name, &options.target.name, &test.name));
+    if let Some(reason) = &test.spec.unsupported {
+        return TestResult {
+            name: test.name.clone(),
+            outcome: Outcome::Skip(reason.clone()),
+            run: None,
+            reproduce,
+            retried: 0,
+        };
+    }
     if let Some(expectation) = expectation.filter(|e| e.skip) {
         return TestResult {
             name: test.name.clone(),

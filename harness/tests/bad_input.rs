@@ -118,6 +118,18 @@ fn a_broken_spec_names_the_file_and_the_field() {
     assert!(text(&output).contains("t.json") && text(&output).contains("`exit_code`"), "{}", text(&output));
 }
 
+#[test]
+fn a_preview2_spec_is_reported_as_not_supported_not_as_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p2.wasm"), wat::parse_str("(module (func (export \"_start\")))").unwrap()).unwrap();
+    std::fs::write(dir.path().join("p2.json"), r#"{"operations": [{"type": "run"}, {"type": "wait", "exit_code": 0}]}"#).unwrap();
+    let output = xbench(&["test", "--target", "host", dir.path().to_str().unwrap()]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{said}");
+    assert!(said.contains("SKIP          host p2"), "{said}");
+    assert!(said.contains("    not supported (preview 2/3 format): the spec has `operations`"), "{said}");
+}
+
 /// Cases that run on every target that exists.
 mod on_each_target {
     use super::*;
