@@ -9,6 +9,7 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+pub mod bindings;
 mod engine;
 pub mod fs;
 mod global;

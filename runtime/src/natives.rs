@@ -49,5 +49,5 @@ pub(crate) fn register() -> bool {
         ]);
         // SAFETY: the array and its strings are 'static; the runtime is initialised.
         unsafe { wasm_runtime_register_natives(c"xila_test".as_ptr(), symbols.as_mut_ptr(), symbols.len() as u32) }
-    })
+    }) && crate::bindings::register()
 }
