@@ -241,6 +241,8 @@ fn ctrl_c_stops_every_qemu_and_keeps_the_partial_report() {
         std::fs::write(suite.join(format!("{name}.wasm")), &spin).unwrap();
         std::fs::write(suite.join(format!("{name}.json")), r#"{"timeout": 60}"#).unwrap();
     }
+    // Build first: compilers started by the build put temporary files in TMPDIR too.
+    assert_eq!(xbench(&["build", "--target", "riscv32"]).status.code(), Some(0));
     // Job directories go under a directory of this test's own, to find any QEMU left behind.
     let jobs = dir.path().join("jobs");
     std::fs::create_dir_all(&jobs).unwrap();
@@ -262,7 +264,7 @@ fn ctrl_c_stops_every_qemu_and_keeps_the_partial_report() {
     let mut seen = std::collections::BTreeSet::new();
     while seen.len() < 2 {
         assert!(std::time::Instant::now() < deadline, "the second QEMU never started");
-        seen.extend(live_processes_mentioning(jobs.to_str().unwrap()));
+        seen.extend(live_processes_mentioning(jobs.to_str().unwrap()).into_iter().filter(|c| c.contains("qemu-system")));
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     std::thread::sleep(std::time::Duration::from_millis(200));
