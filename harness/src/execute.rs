@@ -87,6 +87,18 @@ pub struct Record {
     pub stack_peak: Option<u64>,
 }
 
+/// A job that cannot fit the target's memory, found before QEMU starts.
+#[derive(Debug)]
+pub struct DoesNotFit(pub String);
+
+impl std::fmt::Display for DoesNotFit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DoesNotFit {}
+
 /// Runs `module` on `target` as `spec` says.
 pub fn run_module(
     target: &Target,
@@ -105,12 +117,13 @@ pub fn run_module(
     // The firmware holds the job (image included) and the mounted copy of the image at once.
     let needed = 2 * image.len() as u64 + module.len() as u64;
     if heap != 0 && !image.is_empty() && needed > heap {
-        bail!(
-            "the test's root directory ({}) packs into a {} byte file-system image; with its mounted copy and the module the firmware needs {needed} bytes, more than target {}'s {heap} byte heap",
+        return Err(DoesNotFit(format!(
+            "the test's root directory ({}) packs into a {} byte file-system image; with its mounted copy and the module the firmware needs {needed} bytes, more than target {}'s {heap} byte heap (found before boot)",
             spec.dirs.join(", "),
             image.len(),
             target.name
-        );
+        ))
+        .into());
     }
     let job_dir = tempfile::Builder::new().prefix("xbench-job-").tempdir().context("creating a job directory")?;
     let mut args = vec![module_name.as_bytes().to_vec()];

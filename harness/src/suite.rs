@@ -156,7 +156,10 @@ fn run_test_once(suite: &Suite, test: &TestCase, options: &SuiteOptions<'_>) -> 
         }
         Err(e) => TestResult {
             name: test.name.clone(),
-            outcome: Outcome::Infrastructure(format!("{e:#}")),
+            outcome: match e.downcast_ref::<crate::execute::DoesNotFit>() {
+                Some(does_not_fit) => Outcome::OutOfMemory(does_not_fit.to_string()),
+                None => Outcome::Infrastructure(format!("{e:#}")),
+            },
             run: None,
             reproduce,
             retried: 0,

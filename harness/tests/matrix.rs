@@ -193,3 +193,17 @@ fn a_ram_budget_shows_which_tests_still_fit() {
         assert!(said.contains(&format!("OUT-OF-MEMORY {target} large")), "{said}");
     }
 }
+
+#[test]
+fn a_root_directory_too_large_for_the_heap_is_reported_before_boot() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = suite_with(dir.path(), "big_root", "(module (memory (export \"memory\") 1) (func (export \"_start\")))", r#"{"root": "fs"}"#);
+    std::fs::create_dir_all(suite.join("fs")).unwrap();
+    std::fs::write(suite.join("fs").join("blob.bin"), vec![7u8; 600_000]).unwrap();
+    let output = xbench(&["test", "--target", "riscv32", "--ram-budget", "1000000", suite.to_str().unwrap()]);
+    let said = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{said}");
+    assert!(said.contains("OUT-OF-MEMORY riscv32 big_root"), "{said}");
+    assert!(said.contains("(found before boot)"), "{said}");
+    assert!(!said.contains("instructions"), "QEMU must not have run: {said}");
+}
