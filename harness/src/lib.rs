@@ -6,6 +6,7 @@
 //! is judged against its spec ([`verdict`]).
 
 pub mod availability;
+pub mod bench;
 pub mod compare;
 pub mod coverage;
 pub mod execute;

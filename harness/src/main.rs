@@ -145,6 +145,35 @@ enum Commands {
     /// Work on reports.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// The performance lab: conformance/bench's workloads as WebAssembly (WAMR fast and classic
+    /// interpreters) and natively on each target, in guest instructions around the workload;
+    /// footprint by component; harness overhead. Writes bench.json, bench.md and bench.html.
+    Bench {
+        /// Targets, comma-separated; `all` runs every MCU target this machine can run.
+        #[arg(long, short, value_delimiter = ',', default_value = "all")]
+        target: Vec<String>,
+        /// Only these workloads (default: all).
+        #[arg(long, value_delimiter = ',')]
+        workloads: Vec<String>,
+        /// Skip the classic-interpreter build and runs.
+        #[arg(long)]
+        no_classic: bool,
+        /// Skip the native benchmark firmware.
+        #[arg(long)]
+        no_native: bool,
+        /// Runs per median of the bare-boot and harness-hello wall times (0: not measured).
+        #[arg(long, default_value_t = 20)]
+        overhead_runs: usize,
+        /// Runs at once (default: the number of cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
+        /// The report directory.
+        #[arg(long, default_value = "report/bench")]
+        report: PathBuf,
+        /// Fail on instruction or size growth over 1 % against this bench.json.
+        #[arg(long)]
+        baseline: Option<PathBuf>,
+    },
     /// Which WASI preview-1 functions the modules of a suite import, and how many tests each.
     Coverage { suite: PathBuf },
     /// Accept a report as the new baseline of its suite.
@@ -304,6 +333,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.join("report.json").display()
             );
             Ok(if merged.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Commands::Bench { target, workloads, no_classic, no_native, overhead_runs, jobs, report, baseline } => {
+            let targets = load_targets()?;
+            bench_command(&root, &targets, &target, workloads, !no_classic, !no_native, overhead_runs, jobs, &report, baseline.as_deref())
         }
         Commands::Coverage { suite } => {
             print!("{}", coverage::render(&coverage::of_suite(&suite)?));
@@ -553,4 +586,84 @@ fn test_suite(
         return Ok(ExitCode::from(130));
     }
     Ok(if run.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn bench_command(
+    root: &Path,
+    targets: &TargetSet,
+    requested: &[String],
+    workloads: Vec<String>,
+    classic: bool,
+    native: bool,
+    overhead_runs: usize,
+    jobs: Option<usize>,
+    report_dir: &Path,
+    baseline: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    use harness::bench;
+    let mut chosen = Vec::new();
+    for selected in matrix::select(targets, requested)? {
+        let target = selected.target;
+        if target.is_host() {
+            if selected.named {
+                bail!("the bench counts guest instructions, which the host target cannot; choose an MCU target");
+            }
+            continue;
+        }
+        match harness::availability::check(&target) {
+            Ok(()) => chosen.push(target),
+            Err(reason) if selected.named => bail!("target `{}` cannot run here: {reason}", target.name),
+            Err(reason) => println!("{}: skipped: {reason}", target.name),
+        }
+    }
+    let workloads = if workloads.is_empty() { bench::WORKLOADS.iter().map(|w| w.to_string()).collect() } else { workloads };
+    if let Some(unknown) = workloads.iter().find(|w| !bench::WORKLOADS.contains(&w.as_str())) {
+        bail!("unknown workload `{unknown}`; the workloads are {}", bench::WORKLOADS.join(", "));
+    }
+    let options = bench::BenchOptions {
+        workloads,
+        classic,
+        native,
+        overhead_runs,
+        jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1)),
+    };
+    let progress = |line: &str| println!("{line}");
+    let report = bench::run_bench(root, &chosen, &options, &progress)?;
+    report.write(report_dir)?;
+    println!();
+    for t in &report.targets {
+        let fmt = |v: Option<f64>| v.map(|v| format!("{v:.1}x")).unwrap_or_else(|| "-".into());
+        println!(
+            "{:<11} fast/native {:>6} (geometric mean)  classic/fast {:>6}  text+data {} bytes{}",
+            t.target,
+            fmt(t.geomean_wasm_over_native()),
+            fmt(t.geomean_classic_over_fast()),
+            t.footprint.map(|f| (f.text + f.data).to_string()).unwrap_or_else(|| "-".into()),
+            if t.problems.is_empty() { String::new() } else { format!("  ({} problems, see bench.md)", t.problems.len()) }
+        );
+    }
+    println!("report: {}", report_dir.join("bench.json").display());
+    let mut failed = report.targets.iter().any(|t| !t.problems.is_empty());
+    if let Some(file) = baseline {
+        if file.is_file() {
+            let accepted = bench::BenchReport::load(file)?;
+            let (regressions, notes) = bench::compare(&accepted, &report);
+            for note in &notes {
+                println!("note: {note}");
+            }
+            for regression in &regressions {
+                println!("REGRESSION: {regression}");
+            }
+            if regressions.is_empty() {
+                println!("bench gate: passed against {}", file.display());
+            } else {
+                println!("bench gate: FAILED, {} regressions against {}", regressions.len(), file.display());
+                failed = true;
+            }
+        } else {
+            println!("note: no baseline at {}; accept this run with `cp {} {}`", file.display(), report_dir.join("bench.json").display(), file.display());
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

@@ -71,6 +71,8 @@ fn main() {
     std::fs::write(out.join("board_config.rs"), board_config(&target)).unwrap_or_else(|e| fail(&e.to_string()));
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rustc-link-arg=-Tlink.x");
+    // The linker map, for the footprint by component (`xbench bench`).
+    println!("cargo:rustc-link-arg-bin=xila-firmware=-Map={}", out.join("xila-firmware.map").display());
 }
 
 fn fail(message: &str) -> ! {

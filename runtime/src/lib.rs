@@ -20,6 +20,7 @@ mod prng;
 mod state;
 
 pub use engine::run;
+pub use natives::{bench_marks, BenchMarks};
 pub use state::take_image;
 
 use alloc::string::String;
@@ -38,6 +39,10 @@ pub trait Board {
     fn clock_resolution_ns(&self) -> u64;
     /// Lowest address of the native stack WAMR runs on (0 = unknown: no overflow detection).
     fn stack_bottom(&self) -> usize;
+    /// The guest instruction counter, where the board has one (the bench's `xila_bench` marks).
+    fn instructions(&self) -> Option<u64> {
+        None
+    }
 }
 
 static BOARD: Global<Option<&'static dyn Board>> = Global::new(None);

@@ -132,7 +132,8 @@ fn build() -> Result<(), String> {
     // references wasm_trap_delete.
     sources.extend(c_files(&wamr.join("core/iwasm/common"))?);
     sources.push(wamr.join("core/iwasm/common/arch").join(invoke_native(&target_file.wamr_target)?));
-    for file in ["wasm_loader.c", "wasm_runtime.c", "wasm_interp_fast.c"] {
+    let interpreter = if classic_interpreter()? { "wasm_interp_classic.c" } else { "wasm_interp_fast.c" };
+    for file in ["wasm_loader.c", "wasm_runtime.c", interpreter] {
         sources.push(wamr.join("core/iwasm/interpreter").join(file));
     }
     sources.push(wasi.join("libc_wasi_wrapper.c"));
@@ -211,6 +212,17 @@ fn find_wamr_sources() -> Result<PathBuf, String> {
     })
 }
 
+/// `XILA_WAMR_INTERP=classic` builds WAMR's classic interpreter instead of the fast one (the
+/// bench's interpreter comparison; `xbench bench` builds it in a target directory of its own).
+fn classic_interpreter() -> Result<bool, String> {
+    println!("cargo:rerun-if-env-changed=XILA_WAMR_INTERP");
+    match env::var("XILA_WAMR_INTERP").as_deref() {
+        Err(_) | Ok("") | Ok("fast") => Ok(false),
+        Ok("classic") => Ok(true),
+        Ok(other) => Err(format!("XILA_WAMR_INTERP={other:?}: expected `fast` or `classic`")),
+    }
+}
+
 fn defines(wamr_target: &str, bare_metal: bool) -> Result<Vec<(String, Option<String>)>, String> {
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     let mut set = |name: &str, value: &str| out.push((name.to_string(), Some(value.to_string())));
@@ -218,7 +230,7 @@ fn defines(wamr_target: &str, bare_metal: bool) -> Result<Vec<(String, Option<St
     set("BH_MALLOC", "wasm_runtime_malloc");
     set("BH_FREE", "wasm_runtime_free");
     set("WASM_ENABLE_INTERP", "1");
-    set("WASM_ENABLE_FAST_INTERP", "1");
+    set("WASM_ENABLE_FAST_INTERP", if classic_interpreter()? { "0" } else { "1" });
     set("WASM_ENABLE_AOT", "0");
     set("WASM_ENABLE_JIT", "0");
     set("WASM_ENABLE_FAST_JIT", "0");

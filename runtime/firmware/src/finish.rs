@@ -45,6 +45,9 @@ pub struct Ending {
     pub exit_code: u32,
     pub message: Line,
     pub instructions: Option<u64>,
+    /// Bench runs: instructions in the measured region, and before its first begin mark.
+    pub measured_instructions: Option<u64>,
+    pub startup_instructions: Option<u64>,
     /// The runtime has already written this ending to the diagnostics channel.
     pub reported: bool,
 }
@@ -53,7 +56,15 @@ impl Ending {
     pub fn new(status: Status, exit_code: u32, message: impl fmt::Display) -> Self {
         let mut line = Line::new();
         let _ = write!(line, "{message}");
-        Ending { status, exit_code, message: line, instructions: None, reported: false }
+        Ending {
+            status,
+            exit_code,
+            message: line,
+            instructions: None,
+            measured_instructions: None,
+            startup_instructions: None,
+            reported: false,
+        }
     }
 }
 
@@ -78,6 +89,8 @@ pub fn finish(ending: Ending) -> ! {
         instructions: ending.instructions,
         heap_peak: Some(heap::peak() as u64),
         stack_peak: Some(stack::peak() as u64),
+        measured_instructions: ending.measured_instructions,
+        startup_instructions: ending.startup_instructions,
     };
     let mut text = RecordText { bytes: [0; 512], len: 0 };
     let _ = record.write_to(&mut text);

@@ -64,6 +64,10 @@ mod entry {
         }
         let mut ending = Ending::new(outcome.status, outcome.exit_code, format_args!("{}", outcome.message));
         ending.instructions = instructions;
+        // Benchmark guests mark their measured region (the `xila_bench` natives).
+        let marks = xila_runtime::bench_marks();
+        ending.measured_instructions = marks.measured;
+        ending.startup_instructions = marks.first_begin.zip(started).map(|(begin, start)| begin.saturating_sub(start));
         ending.reported = true;
         finish(ending)
     }

@@ -161,6 +161,7 @@ fn main() {
         instructions: None,
         heap_peak: Some(memory::heap_peak() as u64),
         stack_peak: None,
+        ..Default::default()
     };
     if let Err(message) = write_result(&dir, &record) {
         eprintln!("xila-host: {message}");

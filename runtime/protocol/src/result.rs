@@ -8,6 +8,9 @@
 //! heap_peak 91244
 //! stack_peak 2216
 //! ```
+//! Benchmark runs add `measured_instructions` (between the guest's `xila_bench` begin and end
+//! marks, or around a native workload) and `startup_instructions` (from the firmware's start of
+//! the run to the first begin mark: runtime start-up, module load and instantiation).
 //! Text keeps the record readable in a job directory left behind by a failed run. Unknown keys
 //! are ignored when parsing, so that new metrics do not break an older harness.
 
@@ -94,6 +97,10 @@ pub struct ResultRecord<'a> {
     pub heap_peak: Option<u64>,
     /// Peak native stack use in bytes.
     pub stack_peak: Option<u64>,
+    /// Guest instructions inside the measured region of a benchmark (optional; bench runs only).
+    pub measured_instructions: Option<u64>,
+    /// Guest instructions from the start of the run to the first begin mark (bench runs only).
+    pub startup_instructions: Option<u64>,
 }
 
 impl<'a> ResultRecord<'a> {
@@ -112,6 +119,8 @@ impl<'a> ResultRecord<'a> {
             ("instructions", self.instructions),
             ("heap_peak", self.heap_peak),
             ("stack_peak", self.stack_peak),
+            ("measured_instructions", self.measured_instructions),
+            ("startup_instructions", self.startup_instructions),
         ] {
             if let Some(value) = value {
                 writeln!(out, "{key} {value}")?;
@@ -136,6 +145,8 @@ impl<'a> ResultRecord<'a> {
                 "instructions" => record.instructions = Some(number()?),
                 "heap_peak" => record.heap_peak = Some(number()?),
                 "stack_peak" => record.stack_peak = Some(number()?),
+                "measured_instructions" => record.measured_instructions = Some(number()?),
+                "startup_instructions" => record.startup_instructions = Some(number()?),
                 _ => {}
             }
         }
@@ -151,6 +162,8 @@ fn key_name(key: &str) -> &'static str {
         "exit_code" => "exit_code",
         "instructions" => "instructions",
         "heap_peak" => "heap_peak",
+        "measured_instructions" => "measured_instructions",
+        "startup_instructions" => "startup_instructions",
         _ => "stack_peak",
     }
 }
@@ -206,6 +219,8 @@ mod tests {
             instructions: Some(123_456),
             heap_peak: Some(70_000),
             stack_peak: None,
+            measured_instructions: Some(99_000),
+            startup_instructions: None,
         };
         let buffer = written(&record);
         let text = core::str::from_utf8(&buffer.bytes[..buffer.len]).unwrap();
@@ -218,6 +233,14 @@ mod tests {
         let buffer = written(&record);
         let text = core::str::from_utf8(&buffer.bytes[..buffer.len]).unwrap();
         assert_eq!(ResultRecord::parse(text).unwrap().message, "a b");
+    }
+
+    #[test]
+    fn an_older_record_without_bench_fields_still_parses() {
+        let record = ResultRecord::parse("status exit\nexit_code 0\nmessage \ninstructions 5\nfuture_key 1\n").unwrap();
+        assert_eq!(record.instructions, Some(5));
+        assert_eq!(record.measured_instructions, None);
+        assert_eq!(record.startup_instructions, None);
     }
 
     #[test]

@@ -47,4 +47,8 @@ impl xila_runtime::Board for FirmwareBoard {
     fn stack_bottom(&self) -> usize {
         stack::bottom()
     }
+
+    fn instructions(&self) -> Option<u64> {
+        instructions()
+    }
 }
