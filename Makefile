@@ -2,7 +2,7 @@
 # need (through `make setup`) on a fresh Debian machine.
 
 TARGET ?= riscv32
-SUITES := basic wasi
+SUITES := basic wasi bindings
 XBENCH := cargo run --quiet -p harness --
 
 .PHONY: setup suites conformance test-target test baseline clean
