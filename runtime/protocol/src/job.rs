@@ -19,6 +19,11 @@
 //! image        u32 length + bytes (a [`crate::Image`]; empty: no file system)
 //! preopens     u32 count, then per item: u32 length + "guest-name\0image-directory"
 //! ```
+//! A job with injected input events starts with `"XILAJOB3"`: the XILAJOB2 layout (image and
+//! preopens, possibly empty), then the events (jobs without events keep the older magics):
+//! ```text
+//! events       u32 count, then per event: u32 kind, i32 x, i32 y (see [`InputEvent`])
+//! ```
 //! Decoding borrows from the buffer, so the firmware needs no second copy of the module.
 
 /// Bits of [`Job::flags`]: requests that test the firmware's own failure paths. A guest can
@@ -35,6 +40,51 @@ pub const JOB_MAGIC: &[u8; 8] = b"XILAJOB1";
 /// The first eight bytes of a job that carries a file-system image and preopens.
 pub const JOB_MAGIC_FS: &[u8; 8] = b"XILAJOB2";
 
+/// The first eight bytes of a job that carries injected input events (and an image, maybe empty).
+pub const JOB_MAGIC_EVENTS: &[u8; 8] = b"XILAJOB3";
+
+/// What an injected pointer event does, at its point, on LVGL's pointer input device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u32)]
+pub enum InputKind {
+    /// Press, then release at the same point: a click.
+    Click = 1,
+    /// Press (and stay pressed) at the point.
+    Press = 2,
+    /// Release at the point.
+    Release = 3,
+}
+
+impl InputKind {
+    pub fn from_u32(raw: u32) -> Option<InputKind> {
+        Some(match raw {
+            1 => InputKind::Click,
+            2 => InputKind::Press,
+            3 => InputKind::Release,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::Click => "click",
+            InputKind::Press => "press",
+            InputKind::Release => "release",
+        }
+    }
+}
+
+/// One injected pointer event, in display coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputEvent {
+    pub kind: InputKind,
+    pub x: i32,
+    pub y: i32,
+}
+
+/// Bytes of one encoded [`InputEvent`].
+const EVENT_SIZE: usize = 12;
+
 /// A decoded job, borrowing from its buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job<'a> {
@@ -50,6 +100,8 @@ pub struct Job<'a> {
     /// The encoded file-system image; empty when the job has none.
     pub image: &'a [u8],
     preopens: List<'a>,
+    /// The encoded events, [`EVENT_SIZE`] bytes each (checked when decoded).
+    events: &'a [u8],
 }
 
 /// Why a buffer is not a job.
@@ -61,6 +113,8 @@ pub enum JobError {
     Truncated(&'static str),
     /// Bytes follow the module.
     TrailingBytes,
+    /// An injected event has an unknown kind.
+    BadEvent,
 }
 
 impl core::fmt::Display for JobError {
@@ -69,6 +123,7 @@ impl core::fmt::Display for JobError {
             JobError::BadMagic => write!(f, "job file does not start with {:?}", "XILAJOB1"),
             JobError::Truncated(field) => write!(f, "job file ends inside field `{field}`"),
             JobError::TrailingBytes => write!(f, "job file has bytes after the module"),
+            JobError::BadEvent => write!(f, "job file has an injected event of an unknown kind"),
         }
     }
 }
@@ -140,9 +195,10 @@ impl<'a> Job<'a> {
     pub fn decode(buffer: &'a [u8]) -> Result<Self, JobError> {
         let mut reader = Reader { rest: buffer };
         let magic = reader.take(JOB_MAGIC.len(), "magic").map_err(|_| JobError::BadMagic)?;
-        let with_fs = match magic {
-            m if m == JOB_MAGIC => false,
-            m if m == JOB_MAGIC_FS => true,
+        let (with_fs, with_events) = match magic {
+            m if m == JOB_MAGIC => (false, false),
+            m if m == JOB_MAGIC_FS => (true, false),
+            m if m == JOB_MAGIC_EVENTS => (true, true),
             _ => return Err(JobError::BadMagic),
         };
         let mut job = Job {
@@ -157,10 +213,19 @@ impl<'a> Job<'a> {
             module: reader.bytes("module")?,
             image: &[],
             preopens: List { count: 0, encoded: &[] },
+            events: &[],
         };
         if with_fs {
             job.image = reader.bytes("image")?;
             job.preopens = reader.list("preopens")?;
+        }
+        if with_events {
+            let count = reader.u32("events")? as usize;
+            job.events = reader.take(count.checked_mul(EVENT_SIZE).ok_or(JobError::Truncated("events"))?, "events")?;
+            for event in job.events.chunks_exact(EVENT_SIZE) {
+                let kind = u32::from_le_bytes([event[0], event[1], event[2], event[3]]);
+                InputKind::from_u32(kind).ok_or(JobError::BadEvent)?;
+            }
         }
         if !reader.rest.is_empty() {
             return Err(JobError::TrailingBytes);
@@ -184,6 +249,23 @@ impl<'a> Job<'a> {
 
     pub fn env_count(&self) -> usize {
         self.env.count as usize
+    }
+
+    /// The injected pointer events, in order.
+    pub fn events(&self) -> impl Iterator<Item = InputEvent> + 'a {
+        self.events.chunks_exact(EVENT_SIZE).map(|event| {
+            let word = |at: usize| [event[at], event[at + 1], event[at + 2], event[at + 3]];
+            InputEvent {
+                // Checked by `decode`.
+                kind: InputKind::from_u32(u32::from_le_bytes(word(0))).unwrap_or(InputKind::Click),
+                x: i32::from_le_bytes(word(4)),
+                y: i32::from_le_bytes(word(8)),
+            }
+        })
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.events.len() / EVENT_SIZE
     }
 
     /// The preopened directories: (guest name, directory in the image), in fd order from 3.
@@ -218,6 +300,13 @@ pub struct JobSpec {
 impl Job<'_> {
     /// Encodes a job in the layout described at the top of this module.
     pub fn encode(spec: &JobSpec) -> alloc::vec::Vec<u8> {
+        Self::encode_with_events(spec, &[])
+    }
+
+    /// Encodes a job with pointer events injected into the display's input device (a
+    /// `"XILAJOB3"` job when there are any). Apart from [`JobSpec`], so that every place that
+    /// builds a `JobSpec` field by field keeps compiling.
+    pub fn encode_with_events(spec: &JobSpec, events: &[InputEvent]) -> alloc::vec::Vec<u8> {
         use alloc::vec::Vec;
         fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
             out.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
@@ -229,9 +318,16 @@ impl Job<'_> {
                 put_bytes(out, item);
             }
         }
-        let with_fs = !spec.image.is_empty() || !spec.preopens.is_empty();
+        let with_events = !events.is_empty();
+        let with_fs = with_events || !spec.image.is_empty() || !spec.preopens.is_empty();
         let mut out = Vec::with_capacity(64 + spec.module.len() + spec.stdin.len() + spec.image.len());
-        out.extend_from_slice(if with_fs { JOB_MAGIC_FS } else { JOB_MAGIC });
+        out.extend_from_slice(if with_events {
+            JOB_MAGIC_EVENTS
+        } else if with_fs {
+            JOB_MAGIC_FS
+        } else {
+            JOB_MAGIC
+        });
         out.extend_from_slice(&spec.seed.to_le_bytes());
         out.extend_from_slice(&spec.start_time_ns.to_le_bytes());
         out.extend_from_slice(&spec.heap_budget.to_le_bytes());
@@ -254,6 +350,14 @@ impl Job<'_> {
                 })
                 .collect();
             put_list(&mut out, &preopens);
+        }
+        if with_events {
+            out.extend_from_slice(&(events.len() as u32).to_le_bytes());
+            for event in events {
+                out.extend_from_slice(&(event.kind as u32).to_le_bytes());
+                out.extend_from_slice(&event.x.to_le_bytes());
+                out.extend_from_slice(&event.y.to_le_bytes());
+            }
         }
         out
     }
@@ -312,6 +416,37 @@ mod tests {
         for len in 0..encoded.len() {
             assert!(Job::decode(&encoded[..len]).is_err(), "a job cut at {len} bytes decoded");
         }
+    }
+
+    #[test]
+    fn a_job_with_events_survives_encoding_and_truncation() {
+        let events = vec![
+            InputEvent { kind: InputKind::Click, x: 60, y: 80 },
+            InputEvent { kind: InputKind::Press, x: -1, y: 239 },
+        ];
+        let spec = sample();
+        let encoded = Job::encode_with_events(&spec, &events);
+        assert_eq!(&encoded[..8], JOB_MAGIC_EVENTS);
+        let job = Job::decode(&encoded).unwrap();
+        assert_eq!(job.events().collect::<Vec<_>>(), events);
+        assert_eq!(job.event_count(), 2);
+        assert!(job.image.is_empty() && job.preopens().count() == 0);
+        assert_eq!(job.module, &spec.module[..]);
+        for len in 0..encoded.len() {
+            assert!(Job::decode(&encoded[..len]).is_err(), "a job cut at {len} bytes decoded");
+        }
+        let with_fs = Job::encode_with_events(&sample_with_fs(), &events);
+        let job = Job::decode(&with_fs).unwrap();
+        assert_eq!(job.preopens().count(), 2);
+        assert_eq!(job.events().count(), 2);
+        // An unknown kind is refused, not guessed.
+        let mut bad = encoded.clone();
+        let kind_at = bad.len() - 2 * EVENT_SIZE;
+        bad[kind_at] = 9;
+        assert_eq!(Job::decode(&bad), Err(JobError::BadEvent));
+        // Jobs without events keep their magics.
+        assert_eq!(&Job::encode(&sample())[..8], JOB_MAGIC);
+        assert_eq!(&Job::encode(&sample_with_fs())[..8], JOB_MAGIC_FS);
     }
 
     #[test]
