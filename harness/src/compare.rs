@@ -1,5 +1,6 @@
 //! Cross-target comparison: the same module must end the same way, with the same stdout and
-//! stderr, on every target and on the host. Any difference is a divergence, whether or not the
+//! stderr, and (when it used the graphics bindings) the same frame, pixel for pixel, on every
+//! target and on the host. Any difference is a divergence, whether or not the
 //! spec checks that stream.
 //!
 //! The comparison works on [`Observed`], which a live run and a `report.json` entry both carry,
@@ -35,6 +36,10 @@ pub struct Observed {
     pub ending: String,
     pub stdout: Stream,
     pub stderr: Stream,
+    /// The display's last frame, when the run wrote one: a hash of its size and pixels, the
+    /// number of pixel bytes (RGB) and its size as the preview.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<Stream>,
 }
 
 impl Observed {
@@ -47,7 +52,15 @@ impl Observed {
             RunEnd::TimedOut(_) => "timeout".into(),
             RunEnd::Infrastructure(_) => return None,
         };
-        Some(Observed { ending, stdout: Stream::of(&run.stdout), stderr: Stream::of(&run.stderr) })
+        let frame = run.frame.as_ref().map(|frame| match frame {
+            Ok(frame) => Stream {
+                hash: frame.hash(),
+                len: frame.rgb.len(),
+                preview: format!("{}x{} frame", frame.width, frame.height),
+            },
+            Err(e) => Stream { hash: "broken".into(), len: 0, preview: format!("broken frame file: {e}") },
+        });
+        Some(Observed { ending, stdout: Stream::of(&run.stdout), stderr: Stream::of(&run.stderr), frame })
     }
 }
 
@@ -82,6 +95,17 @@ pub fn compare_test(test: &str, observations: &[(&str, &Observed)]) -> Option<Di
                 ));
             }
         }
+        if reference.frame != other.frame {
+            let show = |frame: &Option<Stream>| match frame {
+                None => "no frame".to_string(),
+                Some(frame) => format!("{} (hash {})", frame.preview, frame.hash),
+            };
+            lines.push(format!(
+                "  frame differs: {reference_target}: {}; {target}: {} (images under the report's frames/)",
+                show(&reference.frame),
+                show(&other.frame)
+            ));
+        }
         if !lines.is_empty() {
             targets.push(target.to_string());
             diff.push_str(&format!("{reference_target} vs {target}:\n{}\n", lines.join("\n")));
@@ -98,7 +122,25 @@ mod tests {
     use super::*;
 
     fn observed(ending: &str, stdout: &[u8]) -> Observed {
-        Observed { ending: ending.into(), stdout: Stream::of(stdout), stderr: Stream::of(b"") }
+        Observed { ending: ending.into(), stdout: Stream::of(stdout), stderr: Stream::of(b""), frame: None }
+    }
+
+    #[test]
+    fn different_pixels_diverge_even_with_equal_output() {
+        let frame = |hash: &str| Some(Stream { hash: hash.into(), len: 230400, preview: "320x240 frame".into() });
+        let host = Observed { frame: frame("aa"), ..observed("exit 0", b"ok\n") };
+        let same = Observed { frame: frame("aa"), ..observed("exit 0", b"ok\n") };
+        let other = Observed { frame: frame("bb"), ..observed("exit 0", b"ok\n") };
+        let none = observed("exit 0", b"ok\n");
+        assert_eq!(compare_test("t", &[("host", &host), ("riscv32", &same)]), None);
+        let divergence = compare_test("t", &[("host", &host), ("riscv32", &same), ("cortex-m3", &other), ("cortex-m4f", &none)])
+            .expect("diverges");
+        assert_eq!(divergence.targets, ["cortex-m3", "cortex-m4f"]);
+        assert!(divergence.diff.contains("frame differs: host: 320x240 frame (hash aa); cortex-m3: 320x240 frame (hash bb)"), "{}", divergence.diff);
+        assert!(divergence.diff.contains("cortex-m4f: no frame"), "{}", divergence.diff);
+        // Reports written before frames existed still load.
+        let old: Observed = serde_json::from_str(r#"{"ending": "exit 0", "stdout": {"hash": "0", "len": 0, "preview": ""}, "stderr": {"hash": "0", "len": 0, "preview": ""}}"#).unwrap();
+        assert_eq!(old.frame, None);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use anyhow::bail;
 use bench_protocol::{files, EntryKind, ImageBuilder, Job, JobSpec, ResultRecord, Status};
 
 use crate::launch::{self, Ended, Invocation};
+use crate::frame::Frame;
 use crate::spec::Spec;
 use crate::target::Target;
 
@@ -63,6 +64,9 @@ pub struct RunOutput {
     /// The guest's file system as the run left it (an encoded [`bench_protocol::Image`]), when
     /// the test had one and the firmware wrote it back.
     pub fs_image: Option<Vec<u8>>,
+    /// The display's last frame, when the guest used the graphics bindings (the job's `frame`
+    /// file), or why that file could not be read.
+    pub frame: Option<Result<Frame, String>>,
 }
 
 /// How a run ended, as far as the harness can tell.
@@ -141,7 +145,8 @@ pub fn run_module(
         image,
         preopens,
     };
-    std::fs::write(job_dir.path().join(files::JOB), Job::encode(&job)).context("writing the job file")?;
+    std::fs::write(job_dir.path().join(files::JOB), Job::encode_with_events(&job, &spec.events))
+        .context("writing the job file")?;
 
     let invocation = launch::invocation(target, executable, job_dir.path())?;
     let timeout = Duration::from_secs_f64(spec.timeout_seconds * target.timeout_multiplier);
@@ -161,12 +166,48 @@ pub fn run_module(
         invocation,
         job_dir: None,
         fs_image: std::fs::read(job_dir.path().join(files::FS)).ok(),
+        frame: std::fs::read(job_dir.path().join(files::FRAME))
+            .ok()
+            .map(|bytes| Frame::from_frame_file(&bytes).map_err(|e| format!("{e:#}"))),
     };
+    if let (true, Some(Ok(frame))) = (target.is_host(), &output.frame) {
+        bless(spec, frame)?;
+    }
     if settings.keep_job_dirs {
+        if let Some(Ok(frame)) = &output.frame {
+            std::fs::write(job_dir.path().join("frame.png"), frame.to_png()).context("writing frame.png")?;
+        }
         let kept = job_dir.keep();
         return Ok(RunOutput { job_dir: Some(kept), ..output });
     }
     Ok(output)
+}
+
+/// `XBENCH_BLESS` set (to `1`, or to a directory): the host's frame becomes the test's golden,
+/// written where the spec's `frame` names it (relative to the spec, so in the suite directory
+/// that ran: for a built suite, `build/suites/<suite>/...`); given a directory, also under that
+/// directory at the same relative path (the source suite, say
+/// `XBENCH_BLESS=conformance/bindings`), so that the golden can be committed.
+fn bless(spec: &Spec, frame: &Frame) -> anyhow::Result<()> {
+    let (Some(value), Some(name), Some(path)) = (std::env::var_os("XBENCH_BLESS"), &spec.frame, spec.frame_path()) else {
+        return Ok(());
+    };
+    if value.is_empty() || value == "0" {
+        return Ok(());
+    }
+    let mut paths = vec![path];
+    if value != "1" {
+        paths.push(PathBuf::from(value).join(name));
+    }
+    let png = frame.to_png();
+    for path in paths {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(&path, &png).with_context(|| format!("writing the golden {}", path.display()))?;
+        eprintln!("xbench: XBENCH_BLESS: wrote the golden frame {}", path.display());
+    }
+    Ok(())
 }
 
 /// Packs the spec's `root` (as the guest's `/`) or `dirs` (each under its own name) into a

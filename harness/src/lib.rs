@@ -13,6 +13,7 @@ pub mod execute;
 pub mod expectations;
 pub mod firmware;
 pub mod footprint;
+pub mod frame;
 pub mod gate;
 pub mod launch;
 pub mod matrix;

@@ -34,6 +34,31 @@ pub struct Report {
     /// Changes against the baseline, one line each, filled in by `xbench gate`.
     #[serde(default)]
     pub baseline_deltas: Vec<String>,
+    /// PNG files for the report directory, by path relative to it (`frames/...`): frames,
+    /// goldens and difference images of this run. Not in report.json; [`Report::write`]
+    /// writes them, and report.html inlines them.
+    #[serde(skip)]
+    pub images: std::collections::BTreeMap<String, Vec<u8>>,
+}
+
+/// A run's frame in the report directory (paths relative to it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FrameEntry {
+    pub width: u32,
+    pub height: u32,
+    /// `frames/<target>/<test>.png`.
+    pub png: String,
+    /// The golden the spec names, copied to `frames/golden/<test>.png`; none without one.
+    pub golden: Option<String>,
+    /// `frames/<target>/<test>.diff.png` when the frame differs from its golden (beyond the
+    /// tolerance): the golden in grey, differing pixels in magenta, their box in yellow.
+    pub diff: Option<String>,
+    /// How the frame compares with its golden: `matches`, `differs: ...` or why it could not
+    /// be compared.
+    pub comparison: Option<String>,
+    /// Pixels that differ from the golden, and their bounding box (x0, y0, x1, y1).
+    pub differing_pixels: Option<u64>,
+    pub bounding_box: Option<(u32, u32, u32, u32)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,6 +104,9 @@ pub struct ResultEntry {
     /// What the run showed of the VM, for comparing targets (also across merged reports).
     #[serde(default)]
     pub observed: Option<Observed>,
+    /// The display's last frame, when the run wrote one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame: Option<FrameEntry>,
 }
 
 impl ResultEntry {
@@ -105,8 +133,72 @@ impl ResultEntry {
             reproduce: result.reproduce.clone(),
             retried: result.retried,
             observed: result.run.as_ref().and_then(Observed::of),
+            frame: None,
         }
     }
+}
+
+/// A file name made of a test's or target's name (which are plain already; this keeps a
+/// strange one from leaving the frames directory).
+fn file_part(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' }).collect::<String>()
+        .trim_start_matches('.')
+        .to_string()
+}
+
+/// The frame of one result, its golden and difference image, for the report directory.
+fn frame_entry(
+    target: &str,
+    result: &TestResult,
+    spec: Option<&crate::spec::Spec>,
+    images: &mut std::collections::BTreeMap<String, Vec<u8>>,
+) -> Option<FrameEntry> {
+    let Some(Ok(frame)) = result.run.as_ref()?.frame.as_ref() else { return None };
+    let (target_part, test_part) = (file_part(target), file_part(&result.name));
+    let png = format!("frames/{target_part}/{test_part}.png");
+    images.insert(png.clone(), frame.to_png());
+    let mut entry = FrameEntry {
+        width: frame.width,
+        height: frame.height,
+        png,
+        golden: None,
+        diff: None,
+        comparison: None,
+        differing_pixels: None,
+        bounding_box: None,
+    };
+    let Some(spec) = spec else { return Some(entry) };
+    let Some(path) = spec.frame_path() else { return Some(entry) };
+    let golden = match crate::frame::Frame::read_png(&path) {
+        Ok(golden) => golden,
+        Err(e) => {
+            entry.comparison = Some(format!("no usable golden: {e:#}"));
+            return Some(entry);
+        }
+    };
+    let golden_png = format!("frames/golden/{test_part}.png");
+    if let Ok(bytes) = std::fs::read(&path) {
+        images.insert(golden_png.clone(), bytes);
+        entry.golden = Some(golden_png);
+    }
+    let difference = frame.compare(&golden, spec.frame_tolerance);
+    entry.differing_pixels = Some(difference.pixels);
+    entry.bounding_box = difference.bounding_box;
+    if difference.bounding_box.is_none() && difference.sizes.is_none() {
+        entry.comparison = Some("matches".into());
+        return Some(entry);
+    }
+    entry.comparison = Some(format!(
+        "{}: {}",
+        if difference.within(spec.frame_tolerance) { "within the tolerance" } else { "differs" },
+        difference.describe()
+    ));
+    if let Some(image) = frame.difference_image(&golden, spec.frame_tolerance) {
+        let diff = format!("frames/{target_part}/{test_part}.diff.png");
+        images.insert(diff.clone(), image.to_png());
+        entry.diff = Some(diff);
+    }
+    Some(entry)
 }
 
 /// The divergences among the results, test by test, from what each target observed.
@@ -131,6 +223,7 @@ impl Report {
     pub fn from_run(run: &MatrixRun) -> Report {
         let mut targets = Vec::new();
         let mut results = Vec::new();
+        let mut images = std::collections::BTreeMap::new();
         for target_run in &run.targets {
             let target = &target_run.target;
             let (state, reason, footprint, wall_ms) = match &target_run.state {
@@ -149,7 +242,12 @@ impl Report {
                 failed: ran.iter().filter(|r| r.outcome.is_red()).count(),
                 wall_ms,
             });
-            results.extend(ran.iter().map(|r| ResultEntry::new(&target.name, r)));
+            for result in ran {
+                let mut entry = ResultEntry::new(&target.name, result);
+                let spec = run.suite.tests.iter().find(|t| t.name == result.name).map(|t| &t.spec);
+                entry.frame = frame_entry(&target.name, result, spec, &mut images);
+                results.push(entry);
+            }
         }
         Report {
             schema: SCHEMA.to_string(),
@@ -167,6 +265,7 @@ impl Report {
             results,
             divergences: run.divergences.clone(),
             baseline_deltas: Vec::new(),
+            images,
         }
     }
 
@@ -280,8 +379,9 @@ impl Report {
         Ok(merged)
     }
 
-    /// Writes `report.json`, `summary.md`, `junit.xml` (every testcase) and `report.html` into
-    /// `dir`.
+    /// Writes `report.json`, `summary.md`, `junit.xml` (every testcase), `report.html` and the
+    /// run's frames (`frames/<target>/<test>.png`, goldens under `frames/golden/`, difference
+    /// images `frames/<target>/<test>.diff.png`) into `dir`.
     pub fn write(&self, dir: &Path) -> anyhow::Result<()> {
         self.write_with(dir, false)
     }
@@ -290,6 +390,13 @@ impl Report {
     /// testcases (its counts stay those of the whole run).
     pub fn write_with(&self, dir: &Path, failures_only_junit: bool) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating report directory {}", dir.display()))?;
+        for (name, bytes) in &self.images {
+            let path = dir.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            }
+            std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        }
         let json = serde_json::to_string_pretty(self).context("serialising the report")?;
         std::fs::write(dir.join("report.json"), json).context("writing report.json")?;
         std::fs::write(dir.join("summary.md"), self.to_markdown()).context("writing summary.md")?;

@@ -1,6 +1,8 @@
 //! A self-contained HTML page made from a [`Report`]: inline CSS and inline SVG, no script, no
 //! fetches. It shows the tests × targets matrix, instruction counts, firmware sizes, the
-//! divergences and the failures.
+//! divergences, the failures and the frames (the display of the tests that used the graphics
+//! bindings, beside their golden, and the difference image where they differ; inlined as
+//! data URIs, or linked under `frames/` when the report was read back from report.json).
 
 use std::fmt::Write;
 
@@ -85,6 +87,10 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .empty { color: var(--muted); font-style: italic; }
 td code { white-space: nowrap; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
+.frames { display: flex; gap: 16px; flex-wrap: wrap; align-items: flex-start; }
+.frames figure { margin: 0; }
+.frames img { border: 1px solid var(--line); image-rendering: pixelated; display: block; }
+.frames figcaption { color: var(--muted); font-size: 12px; max-width: 320px; }
 ul.deltas{list-style:none;padding:0}ul.deltas li{padding:4px 8px;margin:2px 0;border-radius:4px;font-family:ui-monospace,monospace;font-size:13px}ul.deltas li.regression{background:#fde2e1;color:#8a1c1c}ul.deltas li.note{background:#eef2f6}
 "#;
 
@@ -107,6 +113,7 @@ pub fn html(report: &Report) -> String {
     footprint(&mut page, report);
     divergences(&mut page, report);
     failures(&mut page, report);
+    frames(&mut page, report);
     let _ = write!(
         page,
         "<footer>Made by xbench from <code>report.json</code> (schema <code>{}</code>).</footer>\n</main>\n</body>\n</html>\n",
@@ -462,6 +469,70 @@ fn failures(page: &mut String, report: &Report) {
     page.push_str("</section>\n");
 }
 
+/// An image of the report directory: inline when the report holds its bytes, else a link
+/// relative to the report directory.
+fn image_source(report: &Report, path: &str) -> String {
+    match report.images.get(path) {
+        Some(bytes) => format!("data:image/png;base64,{}", crate::frame::base64(bytes)),
+        None => path.to_string(),
+    }
+}
+
+fn figure(page: &mut String, report: &Report, path: &str, caption: &str, width: u32, height: u32) {
+    let _ = writeln!(
+        page,
+        "<figure><img src=\"{}\" width=\"{width}\" height=\"{height}\" alt=\"{}\"/><figcaption>{}</figcaption></figure>",
+        attr(&image_source(report, path)),
+        attr(caption),
+        text(caption)
+    );
+}
+
+fn frames(page: &mut String, report: &Report) {
+    let with_frames: Vec<&ResultEntry> = report.results.iter().filter(|r| r.frame.is_some()).collect();
+    if with_frames.is_empty() {
+        return;
+    }
+    let mut tests: Vec<&str> = with_frames.iter().map(|r| r.test.as_str()).collect();
+    tests.sort();
+    tests.dedup();
+    let _ = writeln!(page, "<section id=\"frames\">\n<h2>Frames ({} tests)</h2>", tests.len());
+    for test in tests {
+        let results: Vec<&ResultEntry> = with_frames.iter().copied().filter(|r| r.test == test).collect();
+        let _ = writeln!(page, "<div class=\"card\"><h3><code>{}</code></h3>\n<div class=\"frames\">", text(test));
+        // One image per distinct frame, named by the targets that rendered it.
+        let hash = |r: &ResultEntry| r.observed.as_ref().and_then(|o| o.frame.as_ref()).map(|f| f.hash.clone());
+        let mut shown: Vec<(Option<String>, Vec<&ResultEntry>)> = Vec::new();
+        for r in &results {
+            match shown.iter_mut().find(|(h, _)| h.is_some() && *h == hash(r)) {
+                Some((_, same)) => same.push(r),
+                None => shown.push((hash(r), vec![r])),
+            }
+        }
+        for (_, same) in &shown {
+            let first = same[0];
+            let Some(frame) = &first.frame else { continue };
+            let targets: Vec<&str> = same.iter().map(|r| r.target.as_str()).collect();
+            let comparison = frame.comparison.as_deref().map(|c| format!(": {c}")).unwrap_or_default();
+            let caption = format!("{} ({}x{}){comparison}", targets.join(", "), frame.width, frame.height);
+            figure(page, report, &frame.png, &caption, frame.width, frame.height);
+            if let Some(diff) = &frame.diff {
+                let caption = format!("difference on {}: magenta pixels differ from the golden", targets.join(", "));
+                figure(page, report, diff, &caption, frame.width, frame.height);
+            }
+        }
+        if let Some(golden) = results.iter().find_map(|r| r.frame.as_ref()?.golden.as_ref().map(|g| (g, r))) {
+            let (path, r) = golden;
+            let frame = r.frame.as_ref().map(|f| (f.width, f.height)).unwrap_or((320, 240));
+            figure(page, report, path, "golden", frame.0, frame.1);
+        } else {
+            page.push_str("<p class=\"empty\">no golden (spec key <code>frame</code>)</p>\n");
+        }
+        page.push_str("</div></div>\n");
+    }
+    page.push_str("</section>\n");
+}
+
 fn legend<'a>(svg: &mut String, names: impl Iterator<Item = &'a str>, x0: f64, y: f64) {
     let mut x = x0;
     for (i, name) in names.enumerate() {
@@ -620,6 +691,49 @@ mod tests {
     fn page_parses_as_xml_apart_from_the_doctype() {
         // The page is written as well-formed XHTML-compatible markup, which keeps it honest.
         let page = html(&sample_report());
+        let body = page.trim_start_matches("<!DOCTYPE html>\n").replace("<meta charset=\"utf-8\">", "<meta charset=\"utf-8\"/>").replace(
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>",
+        );
+        roxmltree::Document::parse(&body).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn frames_show_beside_their_golden_with_the_difference() {
+        use crate::compare::{Observed, Stream};
+        use crate::report::FrameEntry;
+        let mut report = sample_report();
+        let png = crate::frame::Frame { width: 2, height: 1, rgb: vec![255, 0, 0, 0, 0, 255] }.to_png();
+        for (target, hash) in [("host", "aa"), ("riscv32", "aa"), ("riscv32imc", "bb")] {
+            let r = report.results.iter_mut().find(|r| r.target == target && r.test == "hello").unwrap();
+            r.observed = Some(Observed {
+                ending: "exit 0".into(),
+                stdout: Stream::of(b""),
+                stderr: Stream::of(b""),
+                frame: Some(Stream { hash: hash.into(), len: 6, preview: "2x1 frame".into() }),
+            });
+            let differs = hash == "bb";
+            r.frame = Some(FrameEntry {
+                width: 2,
+                height: 1,
+                png: format!("frames/{target}/hello.png"),
+                golden: Some("frames/golden/hello.png".into()),
+                diff: differs.then(|| format!("frames/{target}/hello.diff.png")),
+                comparison: Some(if differs { "differs: 1 pixel differs".into() } else { "matches".into() }),
+                differing_pixels: Some(differs as u64),
+                bounding_box: None,
+            });
+            report.images.insert(format!("frames/{target}/hello.png"), png.clone());
+        }
+        report.images.insert("frames/golden/hello.png".into(), png.clone());
+        let page = html(&report);
+        assert!(page.contains("id=\"frames\""));
+        assert!(page.contains("host, riscv32 (2x1): matches"), "one image for the targets that agree");
+        assert!(page.contains("riscv32imc (2x1): differs: 1 pixel differs"));
+        assert!(page.contains(&format!("data:image/png;base64,{}", crate::frame::base64(&png))));
+        // The difference image was not in memory: linked, relative to the report directory.
+        assert!(page.contains("src=\"frames/riscv32imc/hello.diff.png\""));
+        assert!(page.contains(">golden<"));
         let body = page.trim_start_matches("<!DOCTYPE html>\n").replace("<meta charset=\"utf-8\">", "<meta charset=\"utf-8\"/>").replace(
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>",

@@ -304,6 +304,7 @@ pub(crate) mod tests {
             reproduce: format!("xbench test --target {target} build/suites/basic --exact {test}"),
             retried: 0,
             observed: None,
+            frame: None,
         }
     }
 
@@ -366,6 +367,7 @@ pub(crate) mod tests {
                 diff: "stdout:\n  host:       \"tick & tock\\n\"\n  riscv32imc: \"tick <\u{1b}[0m> tock\\n\"\n".into(),
             }],
             baseline_deltas: Vec::new(),
+            images: Default::default(),
         }
     }
 

@@ -8,7 +8,15 @@
 //! - `message`: text the firmware's message must contain (the trap message, say);
 //! - `timeout`: seconds before the run is killed (default [`DEFAULT_TIMEOUT_SECONDS`]);
 //! - `files`: `{"path": "contents"}`, files the guest must leave in its file system (paths
-//!   relative to the image: under `root`, or starting with the `dirs` entry's name).
+//!   relative to the image: under `root`, or starting with the `dirs` entry's name);
+//! - `frame`: a golden PNG (path relative to the spec) that the display's last frame must
+//!   equal; the firmware writes a frame after every run that used the graphics bindings, and
+//!   without this key it is only compared across targets. `XBENCH_BLESS=1` (or a directory)
+//!   writes the golden from the host's frame (see [`crate::execute`]);
+//! - `frame_tolerance`: `{"pixels": N, "channel": M}`, how many pixels may differ, and by how
+//!   much a channel (0-255) may differ before its pixel counts (default: exact);
+//! - `events`: pointer events injected into the display's input device, fed in order when the
+//!   guest calls `window_pop_event`: `[{"click": [x, y]}, {"press": [x, y]}, {"release": [x, y]}]`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +58,12 @@ pub struct Spec {
     /// Why this bench cannot run the test at all (the preview-2/3 `operations` form): the test
     /// is reported as skipped with this reason, not as a failure or a crash.
     pub unsupported: Option<String>,
+    /// `frame`: the golden PNG, relative to the spec's directory.
+    pub frame: Option<String>,
+    /// `frame_tolerance`.
+    pub frame_tolerance: crate::frame::Tolerance,
+    /// `events`: injected pointer events.
+    pub events: Vec<bench_protocol::InputEvent>,
 }
 
 impl Default for Spec {
@@ -71,6 +85,9 @@ impl Default for Spec {
             unknown_keys: Vec::new(),
             stdin_file: None,
             unsupported: None,
+            frame: None,
+            frame_tolerance: crate::frame::Tolerance::default(),
+            events: Vec::new(),
         }
     }
 }
@@ -142,6 +159,9 @@ impl Spec {
                     spec.unsupported =
                         Some(format!("not supported (preview 2/3 format): the spec has `{key}`"))
                 }
+                "frame" => spec.frame = Some(string(key, value)?),
+                "frame_tolerance" => spec.frame_tolerance = tolerance(key, value)?,
+                "events" => spec.events = events(key, value)?,
                 "stdin_file" => {
                     let name = string(key, value)?;
                     spec.stdin_file = Some(PathBuf::from(name));
@@ -151,6 +171,65 @@ impl Spec {
         }
         Ok(spec)
     }
+}
+
+impl Spec {
+    /// Where the golden frame is: `frame`, relative to the spec's directory.
+    pub fn frame_path(&self) -> Option<PathBuf> {
+        let name = self.frame.as_ref()?;
+        Some(self.base_dir.clone().unwrap_or_else(|| PathBuf::from(".")).join(name))
+    }
+}
+
+fn tolerance(key: &str, value: &Value) -> anyhow::Result<crate::frame::Tolerance> {
+    let fields = value.as_object().with_context(|| format!("field `{key}` must be an object with `pixels` and `channel`"))?;
+    let mut tolerance = crate::frame::Tolerance::default();
+    for (name, item) in fields {
+        match name.as_str() {
+            "pixels" => {
+                tolerance.pixels =
+                    item.as_u64().with_context(|| format!("field `{key}.pixels` must be a non-negative integer"))?
+            }
+            "channel" => {
+                tolerance.channel = item
+                    .as_u64()
+                    .and_then(|n| u8::try_from(n).ok())
+                    .with_context(|| format!("field `{key}.channel` must be an integer from 0 to 255"))?
+            }
+            other => bail!("field `{key}`: unknown key `{other}` (expected `pixels` and `channel`)"),
+        }
+    }
+    Ok(tolerance)
+}
+
+fn events(key: &str, value: &Value) -> anyhow::Result<Vec<bench_protocol::InputEvent>> {
+    use bench_protocol::{InputEvent, InputKind};
+    let items = value.as_array().with_context(|| format!("field `{key}` must be a list like [{{\"click\": [x, y]}}]"))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let field = format!("{key}[{i}]");
+            let object = item.as_object().filter(|o| o.len() == 1).with_context(|| {
+                format!("field `{field}` must be one of {{\"click\": [x, y]}}, {{\"press\": [x, y]}}, {{\"release\": [x, y]}}")
+            })?;
+            let (name, point) = object.iter().next().context("empty event")?;
+            let kind = match name.as_str() {
+                "click" => InputKind::Click,
+                "press" => InputKind::Press,
+                "release" => InputKind::Release,
+                other => bail!("field `{field}`: unknown event `{other}` (expected click, press or release)"),
+            };
+            let coordinates: Option<Vec<i32>> = point
+                .as_array()
+                .filter(|p| p.len() == 2)
+                .map(|p| p.iter().filter_map(|c| c.as_i64().and_then(|c| i32::try_from(c).ok())).collect());
+            match coordinates.as_deref() {
+                Some(&[x, y]) => Ok(InputEvent { kind, x, y }),
+                _ => bail!("field `{field}.{name}` must be [x, y], two integers"),
+            }
+        })
+        .collect()
 }
 
 fn string(key: &str, value: &Value) -> anyhow::Result<String> {
@@ -242,6 +321,35 @@ mod tests {
         assert_eq!(spec.dirs, ["fs"]);
         assert!(spec.root);
         assert_eq!(spec.unknown_keys, ["extra"]);
+    }
+
+    #[test]
+    fn frame_keys_and_events_are_read() {
+        let spec = Spec::parse(
+            r#"{"frame": "golden/w.png", "frame_tolerance": {"pixels": 5, "channel": 8},
+                "events": [{"click": [60, 80]}, {"press": [1, 2]}, {"release": [-3, 4]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(spec.frame.as_deref(), Some("golden/w.png"));
+        assert_eq!(spec.frame_tolerance, crate::frame::Tolerance { pixels: 5, channel: 8 });
+        use bench_protocol::{InputEvent, InputKind};
+        assert_eq!(
+            spec.events,
+            [
+                InputEvent { kind: InputKind::Click, x: 60, y: 80 },
+                InputEvent { kind: InputKind::Press, x: 1, y: 2 },
+                InputEvent { kind: InputKind::Release, x: -3, y: 4 }
+            ]
+        );
+        for (text, expected) in [
+            (r#"{"events": [{"tap": [1, 2]}]}"#, "unknown event `tap`"),
+            (r#"{"events": [{"click": [1]}]}"#, "`events[0].click`"),
+            (r#"{"frame_tolerance": {"channel": 300}}"#, "`frame_tolerance.channel`"),
+            (r#"{"frame": 3}"#, "`frame`"),
+        ] {
+            let message = format!("{:#}", Spec::parse(text).unwrap_err());
+            assert!(message.contains(expected), "{message}");
+        }
     }
 
     #[test]

@@ -123,11 +123,46 @@ pub fn judge(spec: &Spec, run: &RunOutput, output_match: OutputMatch) -> Outcome
         }
     }
     reasons.extend(check_files(spec, run));
+    reasons.extend(check_frame(spec, run));
     if reasons.is_empty() {
         Outcome::Pass
     } else {
         Outcome::Fail(reasons)
     }
+}
+
+/// Checks the frame against the spec's golden (`frame`, `frame_tolerance`).
+fn check_frame(spec: &Spec, run: &RunOutput) -> Option<String> {
+    let path = spec.frame_path()?;
+    let frame = match &run.frame {
+        None => return Some("frame: the run wrote no frame (a frame is written when the guest used the graphics bindings)".into()),
+        Some(Err(e)) => return Some(format!("frame: the frame file is broken: {e}")),
+        Some(Ok(frame)) => frame,
+    };
+    if !path.exists() {
+        return Some(format!(
+            "frame: no golden {}; create it from the host's frame with XBENCH_BLESS=1 (beside the spec) or \
+             XBENCH_BLESS=<source suite dir> (also there, to commit), running the test on the host: \
+             `XBENCH_BLESS=1 xbench test --target host <suite> --exact <test>`",
+            path.display()
+        ));
+    }
+    let golden = match crate::frame::Frame::read_png(&path) {
+        Ok(golden) => golden,
+        Err(e) => return Some(format!("frame: {e:#}")),
+    };
+    let difference = frame.compare(&golden, spec.frame_tolerance);
+    if difference.within(spec.frame_tolerance) {
+        return None;
+    }
+    let tolerance = spec.frame_tolerance;
+    Some(format!(
+        "frame differs from the golden {}: {} (tolerance: {} pixels, {} per channel); the report's frames/ directory has the frame and a difference image",
+        path.display(),
+        difference.describe(),
+        tolerance.pixels,
+        tolerance.channel
+    ))
 }
 
 /// Checks the spec's `files` against the file system the guest left behind.
@@ -215,6 +250,7 @@ mod tests {
             invocation: Invocation { program: "qemu".into(), args: vec![] },
             job_dir: None,
             fs_image: None,
+            frame: None,
         }
     }
 
@@ -282,6 +318,30 @@ mod tests {
         let wrong = Spec { files: vec![("out.txt".into(), "other".into()), ("gone".into(), "".into())], ..Spec::default() };
         let Outcome::Fail(reasons) = judge(&wrong, &run, OutputMatch::Exact) else { panic!() };
         assert!(reasons[0].contains("files: out.txt differs") && reasons[1].contains("gone does not exist"), "{reasons:?}");
+    }
+
+    #[test]
+    fn frames_are_judged_against_their_golden() {
+        use crate::frame::{Frame, Tolerance};
+        let dir = tempfile::tempdir().unwrap();
+        let white = Frame { width: 4, height: 3, rgb: vec![255; 36] };
+        let mut dotted = white.clone();
+        dotted.rgb[(4 + 1) * 3..(4 + 1) * 3 + 3].copy_from_slice(&[0, 0, 0]);
+        let spec = Spec { frame: Some("g/w.png".into()), base_dir: Some(dir.path().into()), ..Spec::default() };
+        let mut run = finished(Status::Exited, 0, b"");
+        let Outcome::Fail(reasons) = judge(&spec, &run, OutputMatch::Exact) else { panic!() };
+        assert!(reasons[0].contains("wrote no frame"), "{reasons:?}");
+        run.frame = Some(Ok(dotted.clone()));
+        let Outcome::Fail(reasons) = judge(&spec, &run, OutputMatch::Exact) else { panic!() };
+        assert!(reasons[0].contains("no golden") && reasons[0].contains("XBENCH_BLESS=1"), "{reasons:?}");
+        std::fs::create_dir_all(dir.path().join("g")).unwrap();
+        std::fs::write(dir.path().join("g/w.png"), white.to_png()).unwrap();
+        let Outcome::Fail(reasons) = judge(&spec, &run, OutputMatch::Exact) else { panic!() };
+        assert!(reasons[0].contains("1 pixel differs, within x 1..=1, y 1..=1"), "{reasons:?}");
+        let tolerant = Spec { frame_tolerance: Tolerance { pixels: 1, channel: 0 }, ..spec.clone() };
+        assert_eq!(judge(&tolerant, &run, OutputMatch::Exact), Outcome::Pass);
+        run.frame = Some(Ok(white));
+        assert_eq!(judge(&spec, &run, OutputMatch::Exact), Outcome::Pass);
     }
 
     #[test]

@@ -164,12 +164,22 @@ fn c_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether the compiler sizes enums by their values, found by compiling a probe: `gcc -Q
+/// --help=optimizers` says `-fshort-enums [enabled]` for riscv64-unknown-elf-gcc too, whose
+/// enums are ints, and a wrong answer lays out LVGL's structs with enum fields (the input
+/// device's `lv_indev_data_t`, say) differently in Rust and in C.
 fn short_enums(compiler: &str, flags: &[String]) -> bool {
-    let Ok(output) = Command::new(compiler).args(flags.iter().filter(|f| !f.starts_with("--specs")))
-        .args(["-Q", "--help=optimizers"]).output() else { return false };
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .any(|line| line.trim_start().starts_with("-fshort-enums") && line.contains("[enabled]"))
+    let Ok(out_dir) = env_var("OUT_DIR") else { return false };
+    let probe = Path::new(&out_dir).join("short_enums_probe.c");
+    if std::fs::write(&probe, "typedef enum { A, B } probe_t;\n_Static_assert(sizeof(probe_t) == 1, \"int-sized\");\n").is_err() {
+        return false;
+    }
+    Command::new(compiler)
+        .args(flags.iter().filter(|f| !f.starts_with("--specs")))
+        .args(["-fsyntax-only", "-xc"])
+        .arg(&probe)
+        .output()
+        .is_ok_and(|output| output.status.success())
 }
 
 fn generate_bindings(

@@ -123,6 +123,23 @@ pub fn write_job_file(name: &str, mut bytes: &[u8]) {
     }
 }
 
+/// Writes a file of the job directory from several parts, each in as few semihosting calls
+/// as it takes (one, normally): the frame's header, then its framebuffer straight from RAM.
+pub fn write_job_file_parts(name: &str, parts: &[&[u8]]) {
+    // SAFETY: single-threaded read of a cell written at boot.
+    let Some(dir) = (unsafe { (*JOB_DIR.0.get()).as_deref() }) else { return };
+    let Some(file) = open(dir, name, OpenMode::WRONLY_TRUNC_BINARY) else { return };
+    for part in parts {
+        let mut bytes = *part;
+        while !bytes.is_empty() {
+            match sys_write(file.as_fd(), bytes) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => bytes = &bytes[n..],
+            }
+        }
+    }
+}
+
 /// Writes the result record file. Without a job directory there is nowhere to write it; the
 /// exit status alone then tells the harness what happened.
 pub fn write_result(bytes: &[u8]) {

@@ -53,6 +53,8 @@ mod entry {
         };
         self_test(job.flags);
         xila_runtime::install_board(&board::BOARD);
+        // Pointer events for the display's input device, read when the guest pops events.
+        xila_runtime::bindings::inject(job.events());
         let started = board::instructions();
         let outcome = xila_runtime::run(&job);
         let instructions = board::instructions().map(|end| end - started.unwrap_or(0));
@@ -62,6 +64,12 @@ mod entry {
                 host_io::write_job_file(files::FS, &image);
             }
         }
+        // The display as the run left it, when the guest used the graphics bindings; before
+        // the record, so that a record means everything else is written.
+        xila_runtime::bindings::with_frame(|width, height, pixels| {
+            let header = bench_protocol::frame::header(width, height, bench_protocol::frame::FORMAT_RGB565);
+            host_io::write_job_file_parts(files::FRAME, &[&header, pixels]);
+        });
         let mut ending = Ending::new(outcome.status, outcome.exit_code, format_args!("{}", outcome.message));
         ending.instructions = instructions;
         // Benchmark guests mark their measured region (the `xila_bench` natives).

@@ -130,21 +130,35 @@ fn main() {
         // Decoded again here: the job borrows from `bytes`, which moved into this thread.
         match Job::decode(&bytes) {
             Ok(job) => {
+                xila_runtime::bindings::inject(job.events());
                 let outcome = xila_runtime::run(&job);
                 let has_fs = !job.image.is_empty() || job.preopens().next().is_some();
                 let image = xila_runtime::take_image().filter(|_| has_fs);
-                (outcome, image)
+                // The display as the run left it, when the guest used the graphics bindings.
+                let frame = xila_runtime::bindings::with_frame(|width, height, pixels| {
+                    let mut bytes = bench_protocol::frame::header(width, height, bench_protocol::frame::FORMAT_RGB565).to_vec();
+                    bytes.extend_from_slice(pixels);
+                    bytes
+                });
+                (outcome, image, frame)
             }
             Err(error) => (
                 xila_runtime::Outcome { status: Status::JobError, exit_code: 0, message: error.to_string() },
                 None,
+                None,
             ),
         }
     });
-    let (outcome, image) = match worker.map_err(|e| e.to_string()).and_then(|h| h.join().map_err(|_| "the run thread panicked".to_string())) {
+    let (outcome, image, frame) = match worker.map_err(|e| e.to_string()).and_then(|h| h.join().map_err(|_| "the run thread panicked".to_string())) {
         Ok(ended) => ended,
-        Err(message) => (xila_runtime::Outcome { status: Status::Panic, exit_code: 0, message }, None),
+        Err(message) => (xila_runtime::Outcome { status: Status::Panic, exit_code: 0, message }, None, None),
     };
+    if let Some(frame) = frame {
+        let path = dir.join(files::FRAME);
+        if let Err(error) = std::fs::write(&path, frame) {
+            eprintln!("xila-host: cannot write {}: {error}", path.display());
+        }
+    }
     // The file system as the guest left it, for the harness to check; before the record, so
     // that a record always means everything else is written.
     if let Some(image) = image {

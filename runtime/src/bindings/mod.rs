@@ -16,6 +16,14 @@
 //!   deletion or `object_clean`: LVGL's DELETE event retires it); a widget function's object
 //!   must be of that widget's class;
 //! - no guest value is used as a host address; style values that would carry one are refused.
+//!
+//! Input: a pointer input device reads the events the job injects ([`inject`]). Its read
+//! timer is paused: the injected samples are fed to LVGL, all at once and in order, when the
+//! guest calls `window_pop_event` (after the layout is brought up to date), so that what the
+//! guest sees does not depend on timing. A click is a press and a release at one point.
+//!
+//! Output: [`with_frame`] renders what is pending and lends the framebuffer, which the
+//! firmware and the host runner write to the job's `frame` file after the run.
 
 use crate::global::Global;
 use alloc::boxed::Box;
@@ -37,6 +45,8 @@ const MAX_EVENTS: usize = 64;
 struct Graphics {
     started: bool,
     framebuffer: *mut u16,
+    /// The pointer input device's read timer (paused; run by `window_pop_event`).
+    input_timer: *mut lv::lv_timer_t,
     instance: wamr::wasm_module_inst_t,
     handles: BTreeMap<u32, *mut lv::lv_obj_t>,
     next_handle: u32,
@@ -45,6 +55,7 @@ struct Graphics {
 static GRAPHICS: Global<Graphics> = Global::new(Graphics {
     started: false,
     framebuffer: core::ptr::null_mut(),
+    input_timer: core::ptr::null_mut(),
     instance: core::ptr::null_mut(),
     handles: BTreeMap::new(),
     next_handle: 1,
@@ -58,6 +69,59 @@ struct Pending {
 }
 
 static PENDING: Global<Pending> = Global::new(Pending { deleted: Vec::new(), events: VecDeque::new() });
+
+/// Pointer samples still to be read by LVGL: (pressed, x, y).
+struct Input {
+    samples: VecDeque<(bool, i16, i16)>,
+    /// The last sample read, repeated when there is none.
+    last: (bool, i16, i16),
+}
+
+static INPUT: Global<Input> = Global::new(Input { samples: VecDeque::new(), last: (false, 0, 0) });
+
+/// Queues the job's injected pointer events for the input device (replacing any left over).
+pub fn inject(events: impl Iterator<Item = bench_protocol::InputEvent>) {
+    INPUT.with(|input| {
+        input.samples.clear();
+        for event in events {
+            let point = (event.x.clamp(-0x8000, 0x7fff) as i16, event.y.clamp(-0x8000, 0x7fff) as i16);
+            use bench_protocol::InputKind;
+            if matches!(event.kind, InputKind::Click | InputKind::Press) {
+                input.samples.push_back((true, point.0, point.1));
+            }
+            if matches!(event.kind, InputKind::Click | InputKind::Release) {
+                input.samples.push_back((false, point.0, point.1));
+            }
+        }
+    });
+}
+
+unsafe extern "C" fn read_pointer(_driver: *mut lv::lv_indev_drv_t, data: *mut lv::lv_indev_data_t) {
+    let (sample, more) = INPUT.with(|input| {
+        if let Some(sample) = input.samples.pop_front() {
+            input.last = sample;
+        }
+        (input.last, !input.samples.is_empty())
+    });
+    // SAFETY: LVGL passes its own live data struct.
+    unsafe {
+        (*data).point = lv::lv_point_t { x: sample.1, y: sample.2 };
+        (*data).state = if sample.0 { lv::lv_indev_state_t_LV_INDEV_STATE_PRESSED } else { lv::lv_indev_state_t_LV_INDEV_STATE_RELEASED };
+        (*data).continue_reading = more;
+    }
+}
+
+/// Feeds every queued sample to LVGL now, on the current layout.
+fn feed_input(graphics: &Graphics) {
+    if graphics.input_timer.is_null() || INPUT.with(|input| input.samples.is_empty()) {
+        return;
+    }
+    // SAFETY: LVGL is started; the timer is the pointer device's own.
+    unsafe {
+        lv::lv_obj_update_layout(lv::lv_disp_get_scr_act(core::ptr::null_mut()));
+        lv::lv_indev_read_timer_cb(graphics.input_timer);
+    }
+}
 
 #[no_mangle]
 extern "C" fn xila_lvgl_tick_ms() -> u32 {
@@ -99,14 +163,52 @@ fn start(graphics: &mut Graphics) -> Result<(), Error> {
         if lv::lv_disp_drv_register(driver).is_null() {
             return Err(Error::OutOfMemory);
         }
+        let input: &mut lv::lv_indev_drv_t = Box::leak(Box::new(core::mem::zeroed()));
+        lv::lv_indev_drv_init(input);
+        input.type_ = lv::lv_indev_type_t_LV_INDEV_TYPE_POINTER;
+        input.read_cb = Some(read_pointer);
+        let device = lv::lv_indev_drv_register(input);
+        if device.is_null() || (*(*device).driver).read_timer.is_null() {
+            return Err(Error::OutOfMemory);
+        }
+        graphics.input_timer = (*(*device).driver).read_timer;
+        lv::lv_timer_pause(graphics.input_timer);
     }
     graphics.framebuffer = framebuffer.as_mut_ptr();
     graphics.started = true;
     Ok(())
 }
 
-/// Renders what is pending and returns the frame: RGB565 pixels, row-major, little-endian;
-/// `None` if no guest ever used the display.
+/// Renders what is pending and lends the frame to `f`: width, height and RGB565 pixels,
+/// row-major, little-endian (every target is little-endian), straight from the framebuffer:
+/// no copy, so that a small target can write it out after any run. `None` if no guest ever
+/// used the display.
+pub fn with_frame<R>(f: impl FnOnce(u32, u32, &[u8]) -> R) -> Option<R> {
+    let framebuffer = GRAPHICS.with(|graphics| {
+        if !graphics.started {
+            return None;
+        }
+        // SAFETY: LVGL is started.
+        unsafe { lv::lv_refr_now(core::ptr::null_mut()) };
+        Some(graphics.framebuffer)
+    })?;
+    #[cfg(target_endian = "little")]
+    {
+        // SAFETY: the framebuffer holds HOR_RES * VER_RES pixels and lives for ever; LVGL does
+        // not run while `f` reads it.
+        let bytes = unsafe { core::slice::from_raw_parts(framebuffer.cast::<u8>(), HOR_RES * VER_RES * 2) };
+        Some(f(HOR_RES as u32, VER_RES as u32, bytes))
+    }
+    #[cfg(target_endian = "big")]
+    {
+        let bytes = frame()?;
+        let _ = framebuffer;
+        Some(f(HOR_RES as u32, VER_RES as u32, &bytes))
+    }
+}
+
+/// Renders what is pending and returns a copy of the frame: RGB565 pixels, row-major,
+/// little-endian; `None` if no guest ever used the display.
 pub fn frame() -> Option<Vec<u8>> {
     GRAPHICS.with(|graphics| {
         if !graphics.started {
@@ -338,7 +440,9 @@ impl Marshal for Call<'_> {
             Extra::WindowPopEvent => {
                 self.object(a[0], None)?;
                 let slot = self.result(result, 8)?;
-                // SAFETY: LVGL is started; input and timers run here, not in every call.
+                // Injected input, then LVGL's timers: here, not in every call.
+                feed_input(self.graphics);
+                // SAFETY: LVGL is started.
                 unsafe { lv::lv_timer_handler() };
                 let event = PENDING.with(|pending| pending.events.pop_front()).unwrap_or((0, 0));
                 let mut bytes = [0u8; 8];

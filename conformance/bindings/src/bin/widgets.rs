@@ -23,7 +23,7 @@ fn main() {
 
     let slider = slider_create(window).expect("slider_create");
     object_set_width(slider, percentage(80).unwrap()).expect("object_set_width");
-    object_align(slider, 8 /* LV_ALIGN_BOTTOM_MID */, 0, -30).expect("object_align");
+    object_align(slider, 5 /* LV_ALIGN_BOTTOM_MID */, 0, -30).expect("object_align");
     bar_set_range(slider, 0, 200).expect("slider_set_range");
     bar_set_value(slider, 150, 0).expect("slider_set_value");
     object_update_layout(slider).expect("object_update_layout");
