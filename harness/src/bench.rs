@@ -368,11 +368,17 @@ pub fn bench_target(
     }
     if let Some(exe) = exes.get("fast") {
         bench.footprint = footprint::of_elf(exe).ok();
-        match map_file(exe).and_then(|map| components_of_map(&map)) {
-            Ok(components) => bench.components = components,
-            Err(e) => bench.problems.push(format!("footprint by component: {e:#}")),
-        }
-        match top_symbols(exe, 10) {
+        let by_map = match map_file(exe).and_then(|map| analyse_map(&map)) {
+            Ok((components, symbols)) => {
+                bench.components = components;
+                symbols
+            }
+            Err(e) => {
+                bench.problems.push(format!("footprint by component: {e:#}"));
+                BTreeMap::new()
+            }
+        };
+        match top_symbols(exe, 10, &by_map) {
             Ok(symbols) => bench.top_symbols = symbols,
             Err(e) => bench.problems.push(format!("largest symbols: {e:#}")),
         }
@@ -597,7 +603,7 @@ fn rust_component(symbol: &str) -> &'static str {
             "firmware (board, I/O, heap)"
         }
         _ if symbol.starts_with("mem") || symbol.starts_with("__") => "compiler builtins",
-        _ if symbol.starts_with("..L") || symbol.is_empty() => "Rust constants (LTO-merged)",
+        _ if symbol.starts_with(".L") || symbol.starts_with("..L") || symbol.is_empty() => "Rust constants (LTO-merged)",
         _ => "other",
     }
 }
@@ -674,8 +680,15 @@ fn demangle_v0(mut rest: &str) -> String {
 
 /// Sums the map's input sections by component: flash for everything loaded, RAM for data.
 pub fn components_of_map(map: &Path) -> anyhow::Result<Vec<Component>> {
+    analyse_map(map).map(|(components, _)| components)
+}
+
+/// The components, and the component of each symbol the map lists under an input section.
+pub fn analyse_map(map: &Path) -> anyhow::Result<(Vec<Component>, BTreeMap<String, &'static str>)> {
     let text = std::fs::read_to_string(map).with_context(|| format!("reading {}", map.display()))?;
     let mut sums: BTreeMap<&'static str, Component> = BTreeMap::new();
+    let mut symbols: BTreeMap<String, &'static str> = BTreeMap::new();
+    let mut current: Option<&'static str> = None;
     let mut output = String::new();
     for line in text.lines() {
         // Tokens with their start: VMA, LMA, Size, Align, then Out / In / Symbol.
@@ -697,11 +710,19 @@ pub fn components_of_map(map: &Path) -> anyhow::Result<Vec<Component>> {
         // are indented further.
         if rest_at - (align_at + align.len()) == 1 {
             output = rest.to_string();
+            current = None;
             continue;
         }
         if !rest.contains(":(") {
+            // A symbol of the input section above.
+            if let Some(component) = current {
+                if !rest.starts_with('$') && !rest.starts_with(".L") {
+                    symbols.insert(rest.to_string(), component);
+                }
+            }
             continue;
         }
+        current = None;
         let (flash, ram) = match output.as_str() {
             ".text" | ".rodata" => (true, false),
             ".data" | ".tdata" => (true, true),
@@ -713,6 +734,7 @@ pub fn components_of_map(map: &Path) -> anyhow::Result<Vec<Component>> {
             None => continue,
         };
         let component = component_of(file, section);
+        current = Some(component);
         let entry = sums.entry(component).or_insert_with(|| Component { name: component.into(), ..Default::default() });
         if flash {
             entry.flash += size;
@@ -723,11 +745,12 @@ pub fn components_of_map(map: &Path) -> anyhow::Result<Vec<Component>> {
     }
     let mut components: Vec<Component> = sums.into_values().collect();
     components.sort_by(|a, b| b.flash.cmp(&a.flash).then(a.name.cmp(&b.name)));
-    Ok(components)
+    Ok((components, symbols))
 }
 
-/// The `count` largest code and data symbols of an ELF file.
-pub fn top_symbols(exe: &Path, count: usize) -> anyhow::Result<Vec<Symbol>> {
+/// The `count` largest code and data symbols of an ELF file, with the component the linker map
+/// puts each in (by name where the map has no entry).
+pub fn top_symbols(exe: &Path, count: usize, by_map: &BTreeMap<String, &'static str>) -> anyhow::Result<Vec<Symbol>> {
     use object::{Object, ObjectSymbol, SymbolKind};
     let bytes = std::fs::read(exe).with_context(|| format!("reading {}", exe.display()))?;
     let file = object::File::parse(&*bytes).with_context(|| format!("parsing {}", exe.display()))?;
@@ -737,7 +760,7 @@ pub fn top_symbols(exe: &Path, count: usize) -> anyhow::Result<Vec<Symbol>> {
         .filter_map(|s| {
             let raw = s.name().ok()?;
             let name = demangle(raw);
-            let component = rust_component_or_c(raw);
+            let component = by_map.get(raw).copied().unwrap_or_else(|| rust_component_or_c(raw));
             Some(Symbol { name, size: s.size(), component: component.into() })
         })
         .collect();
