@@ -126,6 +126,12 @@ pub struct Overhead {
     pub bare_hello_ms: f64,
     /// The same hello through the harness (`run_module`: job packing, QEMU, reading back).
     pub harness_hello_ms: f64,
+    /// Heap peak of the hello run (WAMR, the runtime and the guest's linear memory).
+    #[serde(default)]
+    pub hello_heap_peak: Option<u64>,
+    /// The hello module's initial linear memory, in bytes.
+    #[serde(default)]
+    pub hello_linear_memory: Option<u64>,
 }
 
 impl Overhead {
@@ -503,15 +509,35 @@ pub fn overhead(target: &Target, exe: &Path, hello: &[u8], runs: usize) -> anyho
     let mut harness_hello = Vec::new();
     let spec = Spec::default();
     let settings = RunSettings::default();
+    let mut hello_heap_peak = None;
     for _ in 0..runs {
         let started = Instant::now();
         let output = run_module(target, exe, "hello.wasm", hello.to_vec(), &spec, &settings)?;
         harness_hello.push(started.elapsed().as_secs_f64() * 1000.0);
-        if !matches!(output.end, RunEnd::Finished(_)) {
-            bail!("hello did not finish on {}: {:?}", target.name, output.end);
+        match output.end {
+            RunEnd::Finished(record) => hello_heap_peak = record.heap_peak,
+            end => bail!("hello did not finish on {}: {end:?}", target.name),
         }
     }
-    Ok(Overhead { runs, bare_boot_ms: median(bare_boot), bare_hello_ms: median(bare_hello), harness_hello_ms: median(harness_hello) })
+    Ok(Overhead {
+        runs,
+        bare_boot_ms: median(bare_boot),
+        bare_hello_ms: median(bare_hello),
+        harness_hello_ms: median(harness_hello),
+        hello_heap_peak,
+        hello_linear_memory: initial_memory(hello),
+    })
+}
+
+/// The initial size of a module's first linear memory, in bytes.
+fn initial_memory(module: &[u8]) -> Option<u64> {
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let Ok(wasmparser::Payload::MemorySection(reader)) = payload {
+            let memory = reader.into_iter().next()?.ok()?;
+            return Some(memory.initial * 65536);
+        }
+    }
+    None
 }
 
 // ---- Footprint by component ---------------------------------------------------------------
@@ -1076,6 +1102,14 @@ pub fn render_markdown(report: &BenchReport) -> String {
                 "Wall time, median of {}: bare QEMU boot-and-exit {:.1} ms, bare QEMU hello {:.1} ms, harness-run hello {:.1} ms (harness overhead {:+.1} %).\n\n",
                 o.runs, o.bare_boot_ms, o.bare_hello_ms, o.harness_hello_ms, o.percent()
             ));
+            if let (Some(peak), Some(linear)) = (o.hello_heap_peak, o.hello_linear_memory) {
+                md.push_str(&format!(
+                    "hello: heap peak {} KiB, of which linear memory {} KiB: {} KiB of runtime heap beyond it.\n\n",
+                    kib(peak),
+                    kib(linear),
+                    kib(peak.saturating_sub(linear))
+                ));
+            }
         }
         for p in &t.problems {
             md.push_str(&format!("- problem: {p}\n"));
