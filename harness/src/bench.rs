@@ -254,9 +254,13 @@ pub fn build_variant(root: &Path, target: &Target, variant: Variant) -> anyhow::
         _ => (firmware::target_dir(root, target), "xila-bench"),
     };
     let mut command = Command::new(cargo());
+    // The native workloads are compiled for the CPU the C code (WAMR) is compiled for, so that
+    // both use the same FPU (Rust's `thumbv7em-none-eabihf` alone has no double-precision FPU,
+    // which the Cortex-M7 has). `cargo rustc` gives the flag to the benchmark binary only.
+    let subcommand = if variant == Variant::Native { "rustc" } else { "build" };
     command
         .current_dir(root)
-        .args(["build", "--profile", PROFILE, "--quiet", "-p", "xila-firmware", "--bin", bin, "--target", &target.rust_target])
+        .args([subcommand, "--profile", PROFILE, "--quiet", "-p", "xila-firmware", "--bin", bin, "--target", &target.rust_target])
         .env("CARGO_TARGET_DIR", &dir)
         .env("XILA_TARGET_FILE", &target_file);
     match variant {
@@ -265,6 +269,9 @@ pub fn build_variant(root: &Path, target: &Target, variant: Variant) -> anyhow::
         }
         _ => {
             command.args(["--features", "bench"]);
+            if let Some(cpu) = native_cpu(target) {
+                command.args(["--", "-C", &format!("target-cpu={cpu}")]);
+            }
         }
     }
     let status = command.status().context("starting cargo")?;
@@ -276,6 +283,11 @@ pub fn build_variant(root: &Path, target: &Target, variant: Variant) -> anyhow::
         bail!("cargo built `{}` but {} is missing", target.name, exe.display());
     }
     Ok(exe)
+}
+
+/// The `-mcpu` of the target's C flags: the CPU the native workloads are compiled for.
+pub fn native_cpu(target: &Target) -> Option<String> {
+    target.c.as_ref()?.flags.iter().find_map(|f| f.strip_prefix("-mcpu=")).map(str::to_string)
 }
 
 /// Runs `workload` (`none` for the empty region) on one executable.
