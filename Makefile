@@ -5,7 +5,7 @@ TARGET ?= riscv32
 SUITES := basic wasi bindings
 XBENCH := cargo run --quiet -p harness --
 
-.PHONY: setup suites conformance test-target test baseline clean
+.PHONY: setup suites conformance test-target test baseline bench clean
 
 setup:
 	@bash ci/setup.sh
@@ -32,9 +32,17 @@ test: suites
 	  $(XBENCH) gate --baseline ci/baseline --report report/$$suite || status=1; \
 	done; exit $$status
 
-## Accept the last `make test` reports as the new baseline (review the diff before committing).
+## Accept the last `make test` (and `make bench`) reports as the new baseline; review the diff
+## of ci/baseline/ before committing it.
 baseline:
 	@for suite in $(SUITES); do $(XBENCH) baseline --baseline ci/baseline --report report/$$suite || exit 1; done
+	@if [ -f report/bench/bench.json ]; then cp report/bench/bench.json ci/baseline/bench.json; echo "baseline: ci/baseline/bench.json"; fi
+
+## The performance lab: conformance/bench as WebAssembly (WAMR fast and classic) and natively on
+## every target, footprint by component, harness overhead; writes report/bench/bench.{json,md,html}
+## and fails on >1 % instruction or size growth against ci/baseline/bench.json.
+bench: setup
+	$(XBENCH) bench --target all --report report/bench --baseline ci/baseline/bench.json
 
 clean:
 	rm -rf build target
