@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 
 use crate::availability;
+use crate::bench::{self, Component};
 use crate::compare::{compare_test, Divergence, Observed};
 use crate::execute::RunSettings;
 use crate::expectations::Expectations;
@@ -41,7 +42,7 @@ pub enum TargetState {
     Skipped(String),
     /// Its firmware did not build.
     BuildFailed(String),
-    Ran { footprint: Option<Footprint>, results: Vec<TestResult>, wall: Duration },
+    Ran { footprint: Option<Footprint>, components: Vec<Component>, results: Vec<TestResult>, wall: Duration },
 }
 
 #[derive(Debug, Clone)]
@@ -138,9 +139,15 @@ pub fn run_matrix(
         };
         let results = run_suite(suite, &suite_options, &|result| progress.test_finished(target, result));
         let footprint = if target.is_host() { None } else { footprint::of_elf(&executable).ok() };
+        // The firmware's linker map splits its size by component (WAMR, LVGL, runtime, libc...).
+        let components = if target.is_host() {
+            Vec::new()
+        } else {
+            bench::map_file(&executable).and_then(|map| bench::components_of_map(&map)).unwrap_or_default()
+        };
         targets.push(TargetRun {
             target: target.clone(),
-            state: TargetState::Ran { footprint, results, wall: target_started.elapsed() },
+            state: TargetState::Ran { footprint, components, results, wall: target_started.elapsed() },
         });
     }
     let divergences = compare_targets(suite, &targets);

@@ -76,6 +76,10 @@ pub struct TargetEntry {
     pub state: String,
     pub reason: Option<String>,
     pub footprint: Option<Footprint>,
+    /// Flash and RAM by component (WAMR core, libc-wasi, LVGL, runtime, libc, builtins...),
+    /// from the firmware's linker map.
+    #[serde(default)]
+    pub components: Vec<crate::bench::Component>,
     pub passed: usize,
     pub failed: usize,
     pub wall_ms: Option<u128>,
@@ -238,6 +242,10 @@ impl Report {
                 state: state.to_string(),
                 reason,
                 footprint,
+                components: match &target_run.state {
+                    TargetState::Ran { components, .. } => components.clone(),
+                    _ => Vec::new(),
+                },
                 passed: ran.iter().filter(|r| r.outcome.passed()).count(),
                 failed: ran.iter().filter(|r| r.outcome.is_red()).count(),
                 wall_ms,
@@ -311,6 +319,27 @@ impl Report {
                 None => t.state.to_string(),
             };
             md.push_str(&format!("| {} | {state} | {} | {} | {text} | {data} | {bss} |\n", t.name, t.passed, t.failed));
+        }
+        let broken_down: Vec<&TargetEntry> = self.targets.iter().filter(|t| !t.components.is_empty()).collect();
+        if !broken_down.is_empty() {
+            md.push_str("\n### Flash by component (bytes)\n\n| component |");
+            for t in &broken_down {
+                md.push_str(&format!(" {} |", t.name));
+            }
+            md.push_str("\n| --- |");
+            md.push_str(&" ---: |".repeat(broken_down.len()));
+            md.push('\n');
+            let mut names: Vec<&str> = broken_down.iter().flat_map(|t| t.components.iter().map(|c| c.name.as_str())).collect();
+            names.sort();
+            names.dedup();
+            for name in names {
+                md.push_str(&format!("| {name} |"));
+                for t in &broken_down {
+                    let flash = t.components.iter().find(|c| c.name == name).map_or(0, |c| c.flash);
+                    md.push_str(&format!(" {flash} |"));
+                }
+                md.push('\n');
+            }
         }
         if !self.baseline_deltas.is_empty() {
             md.push_str("\n## Against the baseline\n\n");

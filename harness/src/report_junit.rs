@@ -315,6 +315,7 @@ pub(crate) mod tests {
             state: state.to_string(),
             reason: reason.map(String::from),
             footprint,
+            components: Vec::new(),
             passed: 0,
             failed: 0,
             wall_ms: if state == "ran" { Some(1234) } else { None },
