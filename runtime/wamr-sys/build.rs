@@ -71,6 +71,9 @@ fn build() -> Result<(), String> {
             Ok("s") | Ok("z") => "-Os",
             _ => "-O2",
         };
+        // XILA_WAMR_O2=1: WAMR and libc-wasi at -O2 whatever the profile (measured: 14-18 % fewer
+        // workload instructions on riscv32, 33-53 % on cortex-m4f, +19.7 KiB text on both).
+        let opt = if env::var("XILA_WAMR_O2").is_ok() { "-O2" } else { opt };
         build.flag(opt).flag("-g").flag("-ffunction-sections").flag("-fdata-sections");
 
         let (libc, libgcc, include) = find_libraries(&compiler, &target_file.c_flags)?;
@@ -216,6 +219,7 @@ fn find_wamr_sources() -> Result<PathBuf, String> {
 /// bench's interpreter comparison; `xbench bench` builds it in a target directory of its own).
 fn classic_interpreter() -> Result<bool, String> {
     println!("cargo:rerun-if-env-changed=XILA_WAMR_INTERP");
+    println!("cargo:rerun-if-env-changed=XILA_WAMR_O2");
     match env::var("XILA_WAMR_INTERP").as_deref() {
         Err(_) | Ok("") | Ok("fast") => Ok(false),
         Ok("classic") => Ok(true),
