@@ -136,9 +136,15 @@ fn build() -> Result<(), String> {
     sources.extend(c_files(&wamr.join("core/iwasm/common"))?);
     sources.push(wamr.join("core/iwasm/common/arch").join(invoke_native(&target_file.wamr_target)?));
     let interpreter = if classic_interpreter()? { "wasm_interp_classic.c" } else { "wasm_interp_fast.c" };
-    for file in ["wasm_loader.c", "wasm_runtime.c", interpreter] {
+    for file in ["wasm_loader.c", "wasm_runtime.c"] {
         sources.push(wamr.join("core/iwasm/interpreter").join(file));
     }
+    // The interpreter loop is where guests spend their time: it is built at -O2 even where the
+    // rest is -Os. On the MCU targets that keeps most of the speed of an all--O2 WAMR for a
+    // fraction of its flash (see the README's Performance section for the figures).
+    let mut hot = build.clone();
+    hot.flag("-O2").file(wamr.join("core/iwasm/interpreter").join(interpreter));
+    hot.try_compile("wamr_interp").map_err(|error| format!("compiling WAMR's interpreter failed: {error}"))?;
     sources.push(wasi.join("libc_wasi_wrapper.c"));
     // random.c is replaced by the runtime's deterministic generator (random_buf and
     // random_uniform in Rust): a bench run must be reproducible from the job's seed.
