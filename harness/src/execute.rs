@@ -88,6 +88,7 @@ pub struct Record {
     pub message: String,
     pub instructions: Option<u64>,
     pub heap_peak: Option<u64>,
+    pub runtime_heap_peak: Option<u64>,
     pub stack_peak: Option<u64>,
 }
 
@@ -306,6 +307,7 @@ fn read_record(job_dir: &Path, ended: Ended) -> RunEnd {
         message: record.message.to_string(),
         instructions: record.instructions,
         heap_peak: record.heap_peak,
+        runtime_heap_peak: record.runtime_heap_peak,
         stack_peak: record.stack_peak,
     })
 }

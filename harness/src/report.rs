@@ -99,6 +99,9 @@ pub struct ResultEntry {
     pub message: Option<String>,
     pub instructions: Option<u64>,
     pub heap_peak: Option<u64>,
+    /// The runtime's own heap peak (WAMR, WASI, bindings), linear memory left out.
+    #[serde(default)]
+    pub runtime_heap_peak: Option<u64>,
     pub stack_peak: Option<u64>,
     pub wall_ms: Option<u128>,
     pub reproduce: String,
@@ -132,6 +135,7 @@ impl ResultEntry {
             message: record.map(|r| r.message.clone()).filter(|m| !m.is_empty()),
             instructions: record.and_then(|r| r.instructions),
             heap_peak: record.and_then(|r| r.heap_peak),
+            runtime_heap_peak: record.and_then(|r| r.runtime_heap_peak),
             stack_peak: record.and_then(|r| r.stack_peak),
             wall_ms: result.run.as_ref().map(|run| run.wall.as_millis()),
             reproduce: result.reproduce.clone(),

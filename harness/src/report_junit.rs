@@ -299,6 +299,7 @@ pub(crate) mod tests {
             message: None,
             instructions,
             heap_peak: Some(4096),
+            runtime_heap_peak: Some(2048),
             stack_peak: None,
             wall_ms: Some(120),
             reproduce: format!("xbench test --target {target} build/suites/basic --exact {test}"),

@@ -244,6 +244,7 @@ mod tests {
                 message: "Exception: unreachable".into(),
                 instructions: None,
                 heap_peak: None,
+                runtime_heap_peak: None,
                 stack_peak: None,
             }),
             wall: Duration::ZERO,

@@ -14,6 +14,9 @@ static BASELINE: AtomicUsize = AtomicUsize::new(0);
 /// Bytes above the baseline the run may hold; 0 = no limit.
 static BUDGET: AtomicUsize = AtomicUsize::new(0);
 static FAILED: AtomicBool = AtomicBool::new(false);
+/// Bytes of guest linear memory (os_mmap) among CURRENT, and the peak of CURRENT without them.
+static LINEAR: AtomicUsize = AtomicUsize::new(0);
+static RUNTIME_PEAK: AtomicUsize = AtomicUsize::new(0);
 
 /// Wrap the real allocator with this as the `#[global_allocator]` to get heap statistics.
 pub struct PeakTracking<A> {
@@ -41,6 +44,21 @@ fn grew(by: usize) {
     if now > PEAK.load(Relaxed) {
         PEAK.store(now, Relaxed);
     }
+    let own = now.saturating_sub(LINEAR.load(Relaxed));
+    if own > RUNTIME_PEAK.load(Relaxed) {
+        RUNTIME_PEAK.store(own, Relaxed);
+    }
+}
+
+/// Linear memory is about to grow by `by` bytes (called before the allocation, so that the
+/// runtime's own peak never counts guest memory, even for a moment).
+pub(crate) fn linear_grew(by: usize) {
+    LINEAR.store(LINEAR.load(Relaxed).saturating_add(by), Relaxed);
+}
+
+/// Linear memory shrank by `by` bytes, or an announced growth did not happen.
+pub(crate) fn linear_shrank(by: usize) {
+    LINEAR.store(LINEAR.load(Relaxed).saturating_sub(by), Relaxed);
 }
 
 fn shrank(by: usize) {
@@ -105,6 +123,7 @@ pub(crate) fn begin_run(budget: usize) {
     let now = CURRENT.load(Relaxed);
     BASELINE.store(now, Relaxed);
     PEAK.store(now, Relaxed);
+    RUNTIME_PEAK.store(now.saturating_sub(LINEAR.load(Relaxed)), Relaxed);
     BUDGET.store(budget, Relaxed);
     FAILED.store(false, Relaxed);
 }
@@ -120,18 +139,24 @@ pub fn heap_peak() -> usize {
     PEAK.load(Relaxed).saturating_sub(BASELINE.load(Relaxed))
 }
 
+/// Peak heap use of the runtime itself in the last run (WAMR, WASI, bindings): [`heap_peak`]
+/// without the guest's linear memory.
+pub fn runtime_heap_peak() -> usize {
+    RUNTIME_PEAK.load(Relaxed).saturating_sub(BASELINE.load(Relaxed))
+}
+
 /// Heap in use now, in bytes, over everything the tracking allocator has seen.
 pub fn heap_current() -> usize {
     CURRENT.load(Relaxed)
 }
 
-/// Whether an allocation failed (or was refused by the budget) since the run began.
 /// Records a request that could not even be expressed as an allocation (larger than the
 /// address space allows): to the guest that is running out of memory all the same.
 pub(crate) fn record_failure() {
     FAILED.store(true, Relaxed);
 }
 
+/// Whether an allocation failed (or was refused by the budget) since the run began.
 pub fn allocation_failed() -> bool {
     FAILED.load(Relaxed)
 }

@@ -88,6 +88,7 @@ pub fn finish(ending: Ending) -> ! {
         message: ending.message.as_str(),
         instructions: ending.instructions,
         heap_peak: Some(heap::peak() as u64),
+        runtime_heap_peak: Some(xila_runtime::memory::runtime_heap_peak() as u64),
         stack_peak: Some(stack::peak() as u64),
         measured_instructions: ending.measured_instructions,
         startup_instructions: ending.startup_instructions,

@@ -174,6 +174,7 @@ fn main() {
         message: &outcome.message,
         instructions: None,
         heap_peak: Some(memory::heap_peak() as u64),
+        runtime_heap_peak: Some(memory::runtime_heap_peak() as u64),
         stack_peak: None,
         ..Default::default()
     };

@@ -80,6 +80,9 @@ fn hello_reaches_stdout_and_exits_zero() {
     let record = record(&ran);
     assert_eq!(record.status, Some(Status::Exited));
     assert!(record.heap_peak.unwrap_or(0) >= 65536, "linear memory counts: {:?}", record.heap_peak);
+    // The runtime's own peak leaves the guest's one 64 KiB page of linear memory out.
+    let (all, own) = (record.heap_peak.unwrap_or(0), record.runtime_heap_peak.unwrap_or(u64::MAX));
+    assert!(own > 0 && all - own >= 65536, "runtime heap {own} of {all}: linear memory is not left out");
 }
 
 #[test]

@@ -95,6 +95,9 @@ pub struct ResultRecord<'a> {
     pub instructions: Option<u64>,
     /// Peak heap use in bytes, WAMR and linear memory included.
     pub heap_peak: Option<u64>,
+    /// Peak heap use of the runtime itself (WAMR, WASI, bindings), the guest's linear memory
+    /// left out.
+    pub runtime_heap_peak: Option<u64>,
     /// Peak native stack use in bytes.
     pub stack_peak: Option<u64>,
     /// Guest instructions inside the measured region of a benchmark (optional; bench runs only).
@@ -118,6 +121,7 @@ impl<'a> ResultRecord<'a> {
         for (key, value) in [
             ("instructions", self.instructions),
             ("heap_peak", self.heap_peak),
+            ("runtime_heap_peak", self.runtime_heap_peak),
             ("stack_peak", self.stack_peak),
             ("measured_instructions", self.measured_instructions),
             ("startup_instructions", self.startup_instructions),
@@ -144,6 +148,7 @@ impl<'a> ResultRecord<'a> {
                 "message" => record.message = value,
                 "instructions" => record.instructions = Some(number()?),
                 "heap_peak" => record.heap_peak = Some(number()?),
+                "runtime_heap_peak" => record.runtime_heap_peak = Some(number()?),
                 "stack_peak" => record.stack_peak = Some(number()?),
                 "measured_instructions" => record.measured_instructions = Some(number()?),
                 "startup_instructions" => record.startup_instructions = Some(number()?),
@@ -162,6 +167,7 @@ fn key_name(key: &str) -> &'static str {
         "exit_code" => "exit_code",
         "instructions" => "instructions",
         "heap_peak" => "heap_peak",
+        "runtime_heap_peak" => "runtime_heap_peak",
         "measured_instructions" => "measured_instructions",
         "startup_instructions" => "startup_instructions",
         _ => "stack_peak",
@@ -218,6 +224,7 @@ mod tests {
             message: "Exception: unreachable",
             instructions: Some(123_456),
             heap_peak: Some(70_000),
+            runtime_heap_peak: Some(5_000),
             stack_peak: None,
             measured_instructions: Some(99_000),
             startup_instructions: None,

@@ -102,18 +102,40 @@ pub extern "C" fn os_mmap(
     _flags: c_int,
     _file: c_int,
 ) -> *mut c_void {
-    allocate(size, true)
+    let total = size.saturating_add(HEADER);
+    crate::memory::linear_grew(total);
+    let block = allocate(size, true);
+    if block.is_null() {
+        crate::memory::linear_shrank(total);
+    }
+    block
 }
 
 #[no_mangle]
 pub unsafe extern "C" fn os_munmap(addr: *mut c_void, _size: usize) {
+    if !addr.is_null() {
+        // SAFETY: addr came from os_mmap (WAMR's contract), so its header is readable.
+        let (_, layout) = unsafe { block_of(addr) };
+        crate::memory::linear_shrank(layout.size());
+    }
     unsafe { release(addr) }
 }
 
 /// Grows linear memory in place where the allocator can; the new part reads as zero.
 #[no_mangle]
 pub unsafe extern "C" fn os_mremap(addr: *mut c_void, _old_size: usize, new_size: usize) -> *mut c_void {
-    unsafe { resize(addr, new_size, true) }
+    let old_total = if addr.is_null() {
+        0
+    } else {
+        // SAFETY: addr came from os_mmap (WAMR's contract), so its header is readable.
+        unsafe { block_of(addr) }.1.size()
+    };
+    let new_total = new_size.saturating_add(HEADER);
+    crate::memory::linear_grew(new_total);
+    let block = unsafe { resize(addr, new_size, true) };
+    // On failure the old block stays; either way one of the two sizes is gone.
+    crate::memory::linear_shrank(if block.is_null() { new_total } else { old_total });
+    block
 }
 
 #[no_mangle]
