@@ -12,10 +12,11 @@
 //! runtime/bindings/functions.txt by this crate's tests).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::env;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+use xila_cross_c::{clang_target, compiler_include_dir, env_var, find_libraries, read_target_file, registry_package, sibling_tool};
 
 const LVGL_PACKAGE: &str = "lvgl-sys-0.6.2";
 
@@ -26,11 +27,6 @@ fn main() {
     }
 }
 
-struct TargetFile {
-    path: PathBuf,
-    c_compiler: Option<String>,
-    c_flags: Vec<String>,
-}
 
 fn build() -> Result<(), String> {
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR")?);
@@ -48,7 +44,7 @@ fn build() -> Result<(), String> {
     let target_file = read_target_file(&manifest_dir, bare_metal)?;
     println!("cargo:rerun-if-changed={}", target_file.path.display());
 
-    let package = find_lvgl_package()?;
+    let package = registry_package(LVGL_PACKAGE, "vendor/lvgl/lvgl.h")?;
     let lvgl = package.join("vendor/lvgl");
 
     let mut build = cc::Build::new();
@@ -99,57 +95,6 @@ fn build() -> Result<(), String> {
     std::fs::write(out_dir.join("dispatch.rs"), render_dispatch(&list))
         .map_err(|error| format!("cannot write dispatch.rs: {error}"))?;
     Ok(())
-}
-
-fn read_target_file(manifest_dir: &Path, bare_metal: bool) -> Result<TargetFile, String> {
-    let path = match env::var_os("XILA_TARGET_FILE") {
-        Some(path) => PathBuf::from(path),
-        None if bare_metal => {
-            return Err("XILA_TARGET_FILE is not set: a bare-metal build needs the absolute path of \
-                        its target description, e.g. XILA_TARGET_FILE=/path/to/targets/riscv32.toml"
-                .into())
-        }
-        None => manifest_dir.join("../../targets/host.toml"),
-    };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|error| format!("cannot read target file {}: {error}", path.display()))?;
-    let table: toml::Table =
-        text.parse().map_err(|error| format!("target file {} is not TOML: {error}", path.display()))?;
-    let c = table.get("c").and_then(toml::Value::as_table);
-    let c_compiler = c.and_then(|c| c.get("compiler")).and_then(toml::Value::as_str).map(str::to_string);
-    let c_flags = match c.and_then(|c| c.get("flags")) {
-        None => Vec::new(),
-        Some(flags) => flags
-            .as_array()
-            .and_then(|flags| flags.iter().map(|f| f.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
-            .ok_or_else(|| format!("{}: `[c] flags` must be an array of strings", path.display()))?,
-    };
-    Ok(TargetFile { path, c_compiler, c_flags })
-}
-
-fn find_lvgl_package() -> Result<PathBuf, String> {
-    let cargo_home = match env::var_os("CARGO_HOME") {
-        Some(home) => PathBuf::from(home),
-        None => PathBuf::from(env::var_os("HOME").ok_or("neither CARGO_HOME nor HOME is set")?).join(".cargo"),
-    };
-    let registry = cargo_home.join("registry/src");
-    let mut found = Vec::new();
-    if let Ok(indexes) = std::fs::read_dir(&registry) {
-        for index in indexes.flatten() {
-            let candidate = index.path().join(LVGL_PACKAGE);
-            if candidate.join("vendor/lvgl/lvgl.h").exists() {
-                found.push(candidate);
-            }
-        }
-    }
-    found.sort();
-    found.into_iter().next().ok_or_else(|| {
-        format!(
-            "LVGL sources not found under {}/*/{LVGL_PACKAGE}: run `cargo fetch` (the pinned \
-             lvgl-sys dependency brings them)",
-            registry.display()
-        )
-    })
 }
 
 fn c_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -670,80 +615,4 @@ fn render_dispatch(list: &[Function]) -> String {
     }
     out.push_str("        _ => Err(Error::InvalidFunction),\n    }\n}\n");
     out
-}
-
-fn env_var(name: &str) -> Result<String, String> {
-    env::var(name).map_err(|_| format!("environment variable {name} is not set (is this run by cargo?)"))
-}
-
-/// `riscv64-unknown-elf-gcc` -> `riscv64-unknown-elf-ar`, if it is on PATH.
-fn sibling_tool(compiler: &str, tool: &str) -> Option<String> {
-    let prefix = compiler.strip_suffix("gcc")?;
-    let candidate = format!("{prefix}{tool}");
-    Command::new(&candidate).arg("--version").output().ok().filter(|o| o.status.success())?;
-    Some(candidate)
-}
-
-/// Finds the multilib `libc.a` (picolibc), `libgcc.a` and libc include directory for `flags`.
-///
-/// GCC 12 picks no multilib for an `-march` with `_z*` extensions (`rv32imac_zicsr` gives the
-/// default rv64 one), so the query drops them; they do not change the ABI. picolibc's
-/// `-print-file-name=libc.a` finds nothing (its specs add the `-L` only when linking), so its
-/// library is located from the include directory the compiler searches.
-fn find_libraries(compiler: &str, flags: &[String]) -> Result<(PathBuf, PathBuf, PathBuf), String> {
-    let query_flags: Vec<String> = flags
-        .iter()
-        .map(|flag| match flag.strip_prefix("-march=") {
-            Some(march) => format!("-march={}", march.split('_').next().unwrap_or(march)),
-            None => flag.clone(),
-        })
-        .collect();
-    let run = |args: &[&str]| -> Result<String, String> {
-        let output = Command::new(compiler)
-            .args(&query_flags)
-            .args(args)
-            .output()
-            .map_err(|error| format!("cannot run {compiler}: {error}"))?;
-        if !output.status.success() {
-            return Err(format!("`{compiler} {} {}` failed", query_flags.join(" "), args.join(" ")));
-        }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr))
-    };
-    let libgcc = PathBuf::from(run(&["-print-libgcc-file-name"])?.trim());
-    let multilib = run(&["-print-multi-directory"])?.trim().to_string();
-    let direct = PathBuf::from(run(&["-print-file-name=libc.a"])?.trim());
-    let search = run(&["-xc", "-E", "-v", "/dev/null"])?;
-    let include = search
-        .lines()
-        .map(|line| PathBuf::from(line.trim()))
-        .find(|dir| dir.is_absolute() && dir.join("stdio.h").exists())
-        .ok_or_else(|| format!("{compiler} searches no include directory with stdio.h"))?;
-    let libc = if direct.is_absolute() {
-        direct
-    } else {
-        let root = include.parent().ok_or("libc include directory has no parent")?;
-        root.join("lib").join(&multilib).join("libc.a")
-    };
-    for file in [&libc, &libgcc] {
-        if !file.exists() {
-            return Err(format!("{} (for {}) does not exist", file.display(), query_flags.join(" ")));
-        }
-    }
-    Ok((libc, libgcc, include))
-}
-
-fn compiler_include_dir(compiler: &str) -> Option<PathBuf> {
-    let output = Command::new(compiler).arg("-print-file-name=include").output().ok()?;
-    let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    dir.join("stdbool.h").exists().then_some(dir)
-}
-
-fn clang_target(rust_target: &str) -> String {
-    if rust_target.starts_with("riscv32") {
-        "riscv32-unknown-elf".into()
-    } else if rust_target.starts_with("riscv64") {
-        "riscv64-unknown-elf".into()
-    } else {
-        rust_target.into()
-    }
 }

@@ -13,7 +13,8 @@
 
 use std::env;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use xila_cross_c::{clang_target, compiler_include_dir, env_var, find_libraries, read_target_file, registry_package, sibling_tool};
 
 const WAMRX_PACKAGE: &str = "wamrx-sys-0.3.0";
 
@@ -25,12 +26,6 @@ fn main() {
     }
 }
 
-struct TargetFile {
-    path: PathBuf,
-    wamr_target: String,
-    c_compiler: Option<String>,
-    c_flags: Vec<String>,
-}
 
 fn build() -> Result<(), String> {
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR")?);
@@ -38,12 +33,14 @@ fn build() -> Result<(), String> {
     let target_os = env_var("CARGO_CFG_TARGET_OS")?;
     let bare_metal = target_os == "none";
 
-    println!("cargo:rerun-if-env-changed=XILA_TARGET_FILE");
     println!("cargo:rerun-if-env-changed=CARGO_HOME");
     let target_file = read_target_file(&manifest_dir, bare_metal)?;
-    println!("cargo:rerun-if-changed={}", target_file.path.display());
+    let wamr_target = target_file
+        .wamr_target
+        .clone()
+        .ok_or_else(|| format!("{}: missing string `[wamr] target`", target_file.path.display()))?;
 
-    let wamr = find_wamr_sources()?;
+    let wamr = registry_package(WAMRX_PACKAGE, "wasm-micro-runtime/core/iwasm/include/wasm_export.h")?.join("wasm-micro-runtime");
     let platform_dir = manifest_dir.join("platform");
     for entry in ["platform_internal.h", "xila_shims.c"] {
         println!("cargo:rerun-if-changed={}", platform_dir.join(entry).display());
@@ -120,7 +117,7 @@ fn build() -> Result<(), String> {
         println!("cargo:rerun-if-env-changed=PATH");
     }
 
-    for (name, value) in defines(&target_file.wamr_target, bare_metal)? {
+    for (name, value) in defines(&wamr_target, bare_metal)? {
         build.define(&name, value.as_deref());
     }
     build.warnings(false);
@@ -134,7 +131,7 @@ fn build() -> Result<(), String> {
     // wasm_c_api.c is needed even without using the C API: the interpreter's native-call path
     // references wasm_trap_delete.
     sources.extend(c_files(&wamr.join("core/iwasm/common"))?);
-    sources.push(wamr.join("core/iwasm/common/arch").join(invoke_native(&target_file.wamr_target)?));
+    sources.push(wamr.join("core/iwasm/common/arch").join(invoke_native(&wamr_target)?));
     let interpreter = if classic_interpreter()? { "wasm_interp_classic.c" } else { "wasm_interp_fast.c" };
     for file in ["wasm_loader.c", "wasm_runtime.c"] {
         sources.push(wamr.join("core/iwasm/interpreter").join(file));
@@ -158,67 +155,6 @@ fn build() -> Result<(), String> {
 
     generate_bindings(&wamr, &clang_args)?;
     Ok(())
-}
-
-fn env_var(name: &str) -> Result<String, String> {
-    env::var(name).map_err(|_| format!("environment variable {name} is not set (is this run by cargo?)"))
-}
-
-fn read_target_file(manifest_dir: &Path, bare_metal: bool) -> Result<TargetFile, String> {
-    let path = match env::var_os("XILA_TARGET_FILE") {
-        Some(path) => PathBuf::from(path),
-        None if bare_metal => {
-            return Err("XILA_TARGET_FILE is not set: a bare-metal build needs the absolute path of \
-                        its target description, e.g. XILA_TARGET_FILE=/path/to/targets/riscv32.toml"
-                .into())
-        }
-        None => manifest_dir.join("../../targets/host.toml"),
-    };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|error| format!("cannot read target file {}: {error}", path.display()))?;
-    let table: toml::Table =
-        text.parse().map_err(|error| format!("target file {} is not TOML: {error}", path.display()))?;
-    let section = |name: &str| table.get(name).and_then(toml::Value::as_table);
-    let wamr_target = section("wamr")
-        .and_then(|wamr| wamr.get("target"))
-        .and_then(toml::Value::as_str)
-        .ok_or_else(|| format!("{}: missing string `[wamr] target`", path.display()))?
-        .to_string();
-    let c = section("c");
-    let c_compiler = c.and_then(|c| c.get("compiler")).and_then(toml::Value::as_str).map(str::to_string);
-    let c_flags = match c.and_then(|c| c.get("flags")) {
-        None => Vec::new(),
-        Some(flags) => flags
-            .as_array()
-            .and_then(|flags| flags.iter().map(|f| f.as_str().map(str::to_string)).collect::<Option<Vec<_>>>())
-            .ok_or_else(|| format!("{}: `[c] flags` must be an array of strings", path.display()))?,
-    };
-    Ok(TargetFile { path, wamr_target, c_compiler, c_flags })
-}
-
-fn find_wamr_sources() -> Result<PathBuf, String> {
-    let cargo_home = match env::var_os("CARGO_HOME") {
-        Some(home) => PathBuf::from(home),
-        None => PathBuf::from(env::var_os("HOME").ok_or("neither CARGO_HOME nor HOME is set")?).join(".cargo"),
-    };
-    let registry = cargo_home.join("registry/src");
-    let mut found = Vec::new();
-    if let Ok(indexes) = std::fs::read_dir(&registry) {
-        for index in indexes.flatten() {
-            let candidate = index.path().join(WAMRX_PACKAGE).join("wasm-micro-runtime");
-            if candidate.join("core/iwasm/include/wasm_export.h").exists() {
-                found.push(candidate);
-            }
-        }
-    }
-    found.sort();
-    found.into_iter().next().ok_or_else(|| {
-        format!(
-            "WAMR sources not found under {}/*/{WAMRX_PACKAGE}: run `cargo fetch` (the pinned \
-             wamrx-sys dependency brings them)",
-            registry.display()
-        )
-    })
 }
 
 /// `XILA_WAMR_INTERP=classic` builds WAMR's classic interpreter instead of the fast one (the
@@ -331,78 +267,6 @@ fn c_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .collect();
     files.sort();
     Ok(files)
-}
-
-/// `riscv64-unknown-elf-gcc` -> `riscv64-unknown-elf-ar`, if it is on PATH.
-fn sibling_tool(compiler: &str, tool: &str) -> Option<String> {
-    let prefix = compiler.strip_suffix("gcc")?;
-    let candidate = format!("{prefix}{tool}");
-    Command::new(&candidate).arg("--version").output().ok().filter(|o| o.status.success())?;
-    Some(candidate)
-}
-
-/// Finds the multilib `libc.a` (picolibc), `libgcc.a` and libc include directory for `flags`.
-///
-/// GCC 12 picks no multilib for an `-march` with `_z*` extensions (`rv32imac_zicsr` gives the
-/// default rv64 one), so the query drops them; they do not change the ABI. picolibc's
-/// `-print-file-name=libc.a` finds nothing (its specs add the `-L` only when linking), so its
-/// library is located from the include directory the compiler searches.
-fn find_libraries(compiler: &str, flags: &[String]) -> Result<(PathBuf, PathBuf, PathBuf), String> {
-    let query_flags: Vec<String> = flags
-        .iter()
-        .map(|flag| match flag.strip_prefix("-march=") {
-            Some(march) => format!("-march={}", march.split('_').next().unwrap_or(march)),
-            None => flag.clone(),
-        })
-        .collect();
-    let run = |args: &[&str]| -> Result<String, String> {
-        let output = Command::new(compiler)
-            .args(&query_flags)
-            .args(args)
-            .output()
-            .map_err(|error| format!("cannot run {compiler}: {error}"))?;
-        if !output.status.success() {
-            return Err(format!("`{compiler} {} {}` failed", query_flags.join(" "), args.join(" ")));
-        }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr))
-    };
-    let libgcc = PathBuf::from(run(&["-print-libgcc-file-name"])?.trim());
-    let multilib = run(&["-print-multi-directory"])?.trim().to_string();
-    let direct = PathBuf::from(run(&["-print-file-name=libc.a"])?.trim());
-    let search = run(&["-xc", "-E", "-v", "/dev/null"])?;
-    let include = search
-        .lines()
-        .map(|line| PathBuf::from(line.trim()))
-        .find(|dir| dir.is_absolute() && dir.join("stdio.h").exists())
-        .ok_or_else(|| format!("{compiler} searches no include directory with stdio.h"))?;
-    let libc = if direct.is_absolute() {
-        direct
-    } else {
-        let root = include.parent().ok_or("libc include directory has no parent")?;
-        root.join("lib").join(&multilib).join("libc.a")
-    };
-    for file in [&libc, &libgcc] {
-        if !file.exists() {
-            return Err(format!("{} (for {}) does not exist", file.display(), query_flags.join(" ")));
-        }
-    }
-    Ok((libc, libgcc, include))
-}
-
-fn compiler_include_dir(compiler: &str) -> Option<PathBuf> {
-    let output = Command::new(compiler).arg("-print-file-name=include").output().ok()?;
-    let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    dir.join("stdbool.h").exists().then_some(dir)
-}
-
-fn clang_target(rust_target: &str) -> String {
-    if rust_target.starts_with("riscv32") {
-        "riscv32-unknown-elf".into()
-    } else if rust_target.starts_with("riscv64") {
-        "riscv64-unknown-elf".into()
-    } else {
-        rust_target.into()
-    }
 }
 
 fn generate_bindings(wamr: &Path, clang_args: &[String]) -> Result<(), String> {

@@ -67,6 +67,22 @@ pub fn open_channels(dir: &str) {
     unsafe { *JOB_DIR.0.get() = Some(String::from(dir)) };
 }
 
+/// The job's bytes, from the job directory the command line names, with the output channels
+/// opened on the way. A job that cannot be read ends the run as a job error.
+pub fn receive_job() -> Vec<u8> {
+    use crate::finish::{finish, Ending};
+    use bench_protocol::Status;
+    let dir = match job_dir() {
+        Ok(dir) => dir,
+        Err(message) => finish(Ending::new(Status::JobError, 0, message)),
+    };
+    open_channels(&dir);
+    match read_file(&dir, files::JOB) {
+        Ok(bytes) => bytes,
+        Err(message) => finish(Ending::new(Status::JobError, 0, message)),
+    }
+}
+
 /// Reads a whole file of the job directory.
 pub fn read_file(dir: &str, name: &str) -> Result<Vec<u8>, &'static str> {
     let file = open(dir, name, OpenMode::RDONLY_BINARY).ok_or("the job file could not be opened")?;

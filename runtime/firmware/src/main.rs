@@ -28,7 +28,7 @@ fn main() {
 
 #[cfg(target_os = "none")]
 mod entry {
-    use bench_protocol::{flags, files, Job, Status};
+    use bench_protocol::{files, flags, Job, Status};
 
     use crate::finish::{finish, Ending};
     use crate::{board, heap, host_io, stack};
@@ -38,15 +38,7 @@ mod entry {
     pub extern "C" fn firmware_main() -> ! {
         stack::paint();
         heap::init();
-        let job_dir = match host_io::job_dir() {
-            Ok(dir) => dir,
-            Err(message) => finish(Ending::new(Status::JobError, 0, message)),
-        };
-        host_io::open_channels(&job_dir);
-        let job_bytes = match host_io::read_file(&job_dir, files::JOB) {
-            Ok(bytes) => bytes,
-            Err(message) => finish(Ending::new(Status::JobError, 0, message)),
-        };
+        let job_bytes = host_io::receive_job();
         let job = match Job::decode(&job_bytes) {
             Ok(job) => job,
             Err(e) => finish(Ending::new(Status::JobError, 0, format_args!("{e}"))),
