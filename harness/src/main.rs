@@ -488,7 +488,8 @@ impl Progress for ConsoleProgress {
         if let Some(bar) = &self.bar {
             bar.set_message(target.name.clone());
         }
-        self.say(&format!("running {tests} tests on {} ({jobs} at a time)\n", target.name));
+        let noun = if tests == 1 { "test" } else { "tests" };
+        self.say(&format!("running {tests} {noun} on {} ({jobs} at a time)\n", target.name));
     }
 
     fn test_finished(&self, target: &Target, result: &TestResult) {
