@@ -23,6 +23,7 @@ const BHT_ERROR: c_int = -1;
 extern "C" {
     /// Sets C `errno` to ENOTSUP (xila_shims.c): errno is a libc thread-local.
     fn xila_set_errno_not_supported();
+    fn xila_set_errno_not_a_socket();
 }
 
 #[no_mangle]

@@ -5,7 +5,7 @@
 //! (SysV x86-64, RISC-V ILP32, AAPCS) the caller owns argument registers and stack, so a callee
 //! that ignores them is called correctly whatever C passes.
 
-use super::{errno, xila_set_errno_not_supported, WasiErrno};
+use super::{errno, xila_set_errno_not_a_socket, xila_set_errno_not_supported, WasiErrno};
 use core::ffi::c_int;
 
 macro_rules! not_supported {
@@ -19,9 +19,26 @@ macro_rules! not_supported {
     )*};
 }
 
+/// Calls that libc-wasi makes only on a handle it has checked is open: no open handle is ever a
+/// socket, so POSIX says ENOTSOCK.
+macro_rules! not_a_socket {
+    ($($name:ident)*) => {$(
+        #[no_mangle]
+        pub extern "C" fn $name() -> c_int {
+            // SAFETY: a plain C function with no arguments.
+            unsafe { xila_set_errno_not_a_socket() };
+            -1
+        }
+    )*};
+}
+
+not_a_socket! {
+    os_socket_accept os_socket_recv os_socket_recv_from os_socket_send os_socket_send_to
+}
+
 not_supported! {
-    os_socket_create os_socket_bind os_socket_settimeout os_socket_listen os_socket_accept
-    os_socket_connect os_socket_recv os_socket_recv_from os_socket_send os_socket_send_to
+    os_socket_create os_socket_bind os_socket_settimeout os_socket_listen
+    os_socket_connect
     os_socket_close os_socket_inet_network os_socket_addr_resolve os_socket_addr_local
     os_socket_addr_remote os_socket_set_send_buf_size os_socket_get_send_buf_size
     os_socket_set_recv_buf_size os_socket_get_recv_buf_size os_socket_set_keep_alive

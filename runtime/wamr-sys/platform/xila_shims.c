@@ -52,6 +52,13 @@ xila_set_errno_not_supported(void)
     errno = ENOTSUP;
 }
 
+/* The same, for calls on a handle that is open but cannot be a socket. */
+void
+xila_set_errno_not_a_socket(void)
+{
+    errno = ENOTSOCK;
+}
+
 int
 xila_clock_nanosleep(clockid_t clock_id, int flags, const struct timespec *request,
                      struct timespec *remain)
