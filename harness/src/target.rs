@@ -136,7 +136,8 @@ impl Target {
                 return Err(format!("missing section `[{field}]`, which every emulated target needs"));
             }
         }
-        if !(self.timeout_multiplier > 0.0) {
+        // Written so that NaN is refused too.
+        if self.timeout_multiplier.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater) {
             return Err("field `timeout_multiplier` must be greater than 0".into());
         }
         if let Some(memory) = &self.memory {

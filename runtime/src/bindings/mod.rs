@@ -233,7 +233,7 @@ unsafe extern "C" fn on_event(event: *mut lv::lv_event_t) {
         } else if matches!(code, lv::lv_event_code_t_LV_EVENT_CLICKED | lv::lv_event_code_t_LV_EVENT_VALUE_CHANGED)
             && pending.events.len() < MAX_EVENTS
         {
-            pending.events.push_back((code as u32, handle));
+            pending.events.push_back((code, handle));
         }
     });
 }
@@ -359,7 +359,7 @@ impl Marshal for Call<'_> {
         if address == 0 {
             return Err(Error::NullPointer);
         }
-        if address % size.clamp(1, 4) != 0 {
+        if !address.is_multiple_of(size.clamp(1, 4)) {
             return Err(Error::Misaligned);
         }
         if !self.in_bounds(address, size) {
