@@ -64,6 +64,11 @@ pub(crate) fn realtime_ns() -> u64 {
     STATE.with(|state| state.start_time_ns.saturating_add(now.saturating_sub(state.monotonic_origin_ns)))
 }
 
+/// stdin bytes not read yet.
+pub(crate) fn stdin_remaining() -> usize {
+    STATE.with(|state| state.stdin_len.saturating_sub(state.stdin_pos))
+}
+
 /// Copies the next stdin bytes into `out`; 0 at end of input.
 pub(crate) fn read_stdin(out: &mut [u8]) -> usize {
     STATE.with(|state| {

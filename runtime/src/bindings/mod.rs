@@ -233,7 +233,10 @@ unsafe extern "C" fn on_event(event: *mut lv::lv_event_t) {
         } else if matches!(code, lv::lv_event_code_t_LV_EVENT_CLICKED | lv::lv_event_code_t_LV_EVENT_VALUE_CHANGED)
             && pending.events.len() < MAX_EVENTS
         {
-            pending.events.push_back((code, handle));
+            // LVGL's event code is a C enum: u32 on RISC-V and the host, u8 with Arm's short
+            // enums, so the cast is needed on some targets and a no-op on others.
+            #[allow(clippy::unnecessary_cast)]
+            pending.events.push_back((code as u32, handle));
         }
     });
 }

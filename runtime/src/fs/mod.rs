@@ -549,6 +549,12 @@ impl Fs {
         }
     }
 
+    /// Bytes a read would return now: from the offset to the end of the file (poll's `nbytes`).
+    pub fn readable(&self, h: usize) -> Result<u64> {
+        let (ino, open) = self.file_of(h)?;
+        Ok(self.stat_of(ino).size.saturating_sub(open.offset))
+    }
+
     /// Reads at `offset` into the buffers; returns the bytes read.
     fn read_at(&mut self, ino: Ino, offset: u64, bufs: &mut [&mut [u8]]) -> usize {
         let now = self.now();

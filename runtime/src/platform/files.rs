@@ -633,3 +633,15 @@ pub unsafe extern "C" fn os_poll(fds: *mut PollFd, count: u32, timeout: c_int) -
     }
     ready
 }
+
+/// The bytes a read on `handle` would return now, for `ioctl(FIONREAD)` (poll's `nbytes`):
+/// stdin's unread bytes, a file's bytes past its offset; -1 for anything else.
+#[no_mangle]
+pub extern "C" fn xila_readable_bytes(handle: Handle) -> core::ffi::c_long {
+    if handle == STDIN {
+        return crate::state::stdin_remaining() as core::ffi::c_long;
+    }
+    let Some(h) = fs_handle(handle) else { return -1 };
+    crate::state::with_fs(|fs| fs.as_ref().and_then(|fs| fs.readable(h).ok()))
+        .map_or(-1, |n| n.min(core::ffi::c_long::MAX as u64) as core::ffi::c_long)
+}

@@ -35,12 +35,24 @@ os_printf(const char *format, ...)
     return length;
 }
 
-/* libc-wasi only asks FIONREAD of fds it polls; no handle of ours is a device. */
+/* The bytes a read would return now: stdin's unread bytes, a file's past its offset; -1 else. */
+extern long xila_readable_bytes(os_file_handle handle);
+
 int
 os_ioctl(os_file_handle handle, int request, ...)
 {
-    (void)handle;
-    (void)request;
+    /* libc-wasi asks FIONREAD for poll_oneoff's nbytes; nothing else is supported. */
+    if (request == FIONREAD) {
+        va_list args;
+        va_start(args, request);
+        int *count = va_arg(args, int *);
+        va_end(args);
+        long readable = xila_readable_bytes(handle);
+        if (readable >= 0 && count != NULL) {
+            *count = readable > INT_MAX ? INT_MAX : (int)readable;
+            return 0;
+        }
+    }
     errno = ENOTTY;
     return -1;
 }

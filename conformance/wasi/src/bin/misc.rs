@@ -75,6 +75,17 @@ fn main() {
     let (e, events) = poll(&[subscription_clock(1, 1_000_000_000, 0), subscription_fd(2, 1, 0), subscription_fd(3, 2, 1), subscription_fd(4, 1, file)]);
     check("poll_oneoff fds", e, SUCCESS);
     check_eq("fd events", events, vec![(2, 0, 1), (3, 0, 2), (4, 0, 1)]);
+    // nbytes of a read subscription: the bytes a read would return now (5 written, 1 skipped).
+    let text = b"hello";
+    let iov = [text.as_ptr() as u32, text.len() as u32];
+    let (mut written, mut position) = (0u32, 0u64);
+    check("fd_write for poll", unsafe { fd_write(file, iov.as_ptr(), 1, &mut written) }, SUCCESS);
+    check("fd_seek for poll", unsafe { fd_seek(file, 1, 0, &mut position) }, SUCCESS);
+    let flat = subscription_fd(8, 1, file);
+    let mut event = [0u8; 32];
+    let mut n = 0;
+    check("poll_oneoff nbytes", unsafe { poll_oneoff(flat.as_ptr(), event.as_mut_ptr(), 1, &mut n) }, SUCCESS);
+    check_eq("nbytes of a file read", (n, u64_at(&event, 16)), (1, 4));
     let (e, events) = poll(&[subscription_fd(5, 2, file), subscription_fd(6, 1, 66)]);
     check("poll_oneoff bad fd", e, SUCCESS);
     check_eq("bad fd event", events, vec![(6, EBADF, 1), (5, 0, 2)]);
