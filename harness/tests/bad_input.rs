@@ -1,25 +1,12 @@
 //! End-to-end: the real `xbench` on the real targets, fed bad input. Each case must end with a
 //! clear message and the right status, never a hang or a stray QEMU.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("the checkout")
-}
-
-fn xbench(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xbench"))
-        .arg("--root")
-        .arg(root())
-        .args(args)
-        .output()
-        .expect("xbench starts")
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
+use common::{root, text, xbench};
 
 fn write_wat(dir: &Path, name: &str, wat: &str) -> PathBuf {
     let file = dir.join(name);

@@ -1,22 +1,14 @@
 //! End-to-end: `xbench bench` on riscv32 gives identical guest instruction counts run after run,
 //! and its gate fails on growth past 1 % against a baseline.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{text, xbench};
 
 use harness::bench::{instruction_counts, BenchReport};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("the checkout")
-}
-
-fn xbench(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xbench")).arg("--root").arg(root()).args(args).output().expect("xbench starts")
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
 
 fn bench(report: &Path, extra: &[&str]) -> (Output, BenchReport) {
     let mut args = vec![

@@ -5,6 +5,8 @@
 //! Suites are the source directories under `conformance/` (each with a `manifest.json`); they
 //! are built on first use. A target this machine cannot run is listed as ignored.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -14,11 +16,9 @@ use harness::spec::Spec;
 use harness::target::{Target, TargetSet};
 use harness::verdict::{judge, OutputMatch};
 use harness::{availability, firmware, suite_build};
+use common::root;
 use libtest_mimic::{Arguments, Failed, Trial};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// Each value is computed once per process, by whichever trial needs it first.
 type Once<T> = Mutex<HashMap<String, Arc<OnceLock<Result<T, String>>>>>;

@@ -2,24 +2,19 @@
 //! and riscv32. A WAT guest calls `host.xila_graphics_call` (function numbers from
 //! runtime/bindings/functions.txt) to draw a button and waits for the click the spec injects.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("the checkout")
-}
+use std::process::Output;
+
+use common::{root, text, xbench_command};
 
 fn xbench(args: &[&str], bless: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_xbench"));
-    command.arg("--root").arg(root()).args(args).env_remove("XBENCH_BLESS");
+    let mut command = xbench_command();
+    command.args(args).env_remove("XBENCH_BLESS");
     if let Some(value) = bless {
         command.env("XBENCH_BLESS", value);
     }
     command.output().expect("xbench starts")
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
 
 fn number(name: &str) -> u32 {

@@ -1,19 +1,10 @@
 //! End-to-end: the real `xbench test` across real targets — comparison, skipping, repeatability.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("the checkout")
-}
-
-fn xbench(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xbench")).arg("--root").arg(root()).args(args).output().expect("xbench starts")
-}
-
-fn text(output: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
-}
+use common::{root, text, xbench};
 
 /// A suite directory with one WAT module and its spec.
 fn suite_with(dir: &Path, name: &str, wat: &str, spec: &str) -> PathBuf {
