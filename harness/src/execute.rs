@@ -89,6 +89,8 @@ pub struct Record {
     pub instructions: Option<u64>,
     pub heap_peak: Option<u64>,
     pub runtime_heap_peak: Option<u64>,
+    /// Instructions to render one full frame, for runs that drew.
+    pub render_instructions: Option<u64>,
     pub stack_peak: Option<u64>,
 }
 
@@ -308,6 +310,7 @@ fn read_record(job_dir: &Path, ended: Ended) -> RunEnd {
         instructions: record.instructions,
         heap_peak: record.heap_peak,
         runtime_heap_peak: record.runtime_heap_peak,
+        render_instructions: record.render_instructions,
         stack_peak: record.stack_peak,
     })
 }

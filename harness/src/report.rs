@@ -102,6 +102,9 @@ pub struct ResultEntry {
     /// The runtime's own heap peak (WAMR, WASI, bindings), linear memory left out.
     #[serde(default)]
     pub runtime_heap_peak: Option<u64>,
+    /// Instructions to render one full frame of the display, for runs that drew.
+    #[serde(default)]
+    pub render_instructions: Option<u64>,
     pub stack_peak: Option<u64>,
     pub wall_ms: Option<u128>,
     pub reproduce: String,
@@ -136,6 +139,7 @@ impl ResultEntry {
             instructions: record.and_then(|r| r.instructions),
             heap_peak: record.and_then(|r| r.heap_peak),
             runtime_heap_peak: record.and_then(|r| r.runtime_heap_peak),
+            render_instructions: record.and_then(|r| r.render_instructions),
             stack_peak: record.and_then(|r| r.stack_peak),
             wall_ms: result.run.as_ref().map(|run| run.wall.as_millis()),
             reproduce: result.reproduce.clone(),

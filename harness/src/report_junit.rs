@@ -300,6 +300,7 @@ pub(crate) mod tests {
             instructions,
             heap_peak: Some(4096),
             runtime_heap_peak: Some(2048),
+            render_instructions: None,
             stack_peak: None,
             wall_ms: Some(120),
             reproduce: format!("xbench test --target {target} build/suites/basic --exact {test}"),

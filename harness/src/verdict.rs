@@ -245,6 +245,7 @@ mod tests {
                 instructions: None,
                 heap_peak: None,
                 runtime_heap_peak: None,
+                render_instructions: None,
                 stack_peak: None,
             }),
             wall: Duration::ZERO,

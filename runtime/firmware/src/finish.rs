@@ -48,6 +48,8 @@ pub struct Ending {
     /// Bench runs: instructions in the measured region, and before its first begin mark.
     pub measured_instructions: Option<u64>,
     pub startup_instructions: Option<u64>,
+    /// Graphics runs: instructions to render one full frame after the guest ended.
+    pub render_instructions: Option<u64>,
     /// The runtime has already written this ending to the diagnostics channel.
     pub reported: bool,
 }
@@ -63,6 +65,7 @@ impl Ending {
             instructions: None,
             measured_instructions: None,
             startup_instructions: None,
+            render_instructions: None,
             reported: false,
         }
     }
@@ -92,6 +95,7 @@ pub fn finish(ending: Ending) -> ! {
         stack_peak: Some(stack::peak() as u64),
         measured_instructions: ending.measured_instructions,
         startup_instructions: ending.startup_instructions,
+        render_instructions: ending.render_instructions,
     };
     let mut text = RecordText { bytes: [0; 512], len: 0 };
     let _ = record.write_to(&mut text);

@@ -56,6 +56,13 @@ mod entry {
                 host_io::write_job_file(files::FS, &image);
             }
         }
+        // What one full frame costs to render, when the guest used the display.
+        let render_started = board::instructions();
+        let render_instructions = if xila_runtime::bindings::render_full_frame() {
+            board::instructions().zip(render_started).map(|(end, start)| end.saturating_sub(start))
+        } else {
+            None
+        };
         // The display as the run left it, when the guest used the graphics bindings; before
         // the record, so that a record means everything else is written.
         xila_runtime::bindings::with_frame(|width, height, pixels| {
@@ -68,6 +75,7 @@ mod entry {
         let marks = xila_runtime::bench_marks();
         ending.measured_instructions = marks.measured;
         ending.startup_instructions = marks.first_begin.zip(started).map(|(begin, start)| begin.saturating_sub(start));
+        ending.render_instructions = render_instructions;
         ending.reported = true;
         finish(ending)
     }

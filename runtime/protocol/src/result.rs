@@ -104,6 +104,8 @@ pub struct ResultRecord<'a> {
     pub measured_instructions: Option<u64>,
     /// Guest instructions from the start of the run to the first begin mark (bench runs only).
     pub startup_instructions: Option<u64>,
+    /// Instructions to render one full frame of the display after the run (graphics runs only).
+    pub render_instructions: Option<u64>,
 }
 
 impl<'a> ResultRecord<'a> {
@@ -125,6 +127,7 @@ impl<'a> ResultRecord<'a> {
             ("stack_peak", self.stack_peak),
             ("measured_instructions", self.measured_instructions),
             ("startup_instructions", self.startup_instructions),
+            ("render_instructions", self.render_instructions),
         ] {
             if let Some(value) = value {
                 writeln!(out, "{key} {value}")?;
@@ -152,6 +155,7 @@ impl<'a> ResultRecord<'a> {
                 "stack_peak" => record.stack_peak = Some(number()?),
                 "measured_instructions" => record.measured_instructions = Some(number()?),
                 "startup_instructions" => record.startup_instructions = Some(number()?),
+                "render_instructions" => record.render_instructions = Some(number()?),
                 _ => {}
             }
         }
@@ -170,6 +174,7 @@ fn key_name(key: &str) -> &'static str {
         "runtime_heap_peak" => "runtime_heap_peak",
         "measured_instructions" => "measured_instructions",
         "startup_instructions" => "startup_instructions",
+        "render_instructions" => "render_instructions",
         _ => "stack_peak",
     }
 }
@@ -228,6 +233,7 @@ mod tests {
             stack_peak: None,
             measured_instructions: Some(99_000),
             startup_instructions: None,
+            render_instructions: Some(1_234_567),
         };
         let buffer = written(&record);
         let text = core::str::from_utf8(&buffer.bytes[..buffer.len]).unwrap();

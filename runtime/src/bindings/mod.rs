@@ -179,6 +179,23 @@ fn start(graphics: &mut Graphics) -> Result<(), Error> {
     Ok(())
 }
 
+/// Renders the whole screen once, as a measurement of what one frame costs: the active screen is
+/// invalidated first, so the count does not depend on what earlier refreshes left to do. The
+/// pixels do not change. `false` if no guest ever used the display.
+pub fn render_full_frame() -> bool {
+    GRAPHICS.with(|graphics| {
+        if !graphics.started {
+            return false;
+        }
+        // SAFETY: LVGL is started.
+        unsafe {
+            lv::lv_obj_invalidate(lv::lv_disp_get_scr_act(core::ptr::null_mut()));
+            lv::lv_refr_now(core::ptr::null_mut());
+        }
+        true
+    })
+}
+
 /// Renders what is pending and lends the frame to `f`: width, height and RGB565 pixels,
 /// row-major, little-endian (every target is little-endian), straight from the framebuffer:
 /// no copy, so that a small target can write it out after any run. `None` if no guest ever
