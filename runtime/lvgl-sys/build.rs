@@ -27,7 +27,6 @@ fn main() {
     }
 }
 
-
 fn build() -> Result<(), String> {
     let manifest_dir = PathBuf::from(env_var("CARGO_MANIFEST_DIR")?);
     let target = env_var("TARGET")?;
