@@ -74,6 +74,10 @@ fn execute(job: &Job<'_>) -> Outcome {
 }
 
 fn with_runtime(job: &Job<'_>) -> Outcome {
+    // SAFETY: WAMR is initialised and no module is loaded yet.
+    if !unsafe { sys::xila_wasi_guard_install() } {
+        return failure(Status::LoadError, "installing the WASI address guard failed");
+    }
     if !natives::register() {
         return failure(Status::LoadError, "registering the xila_test natives failed");
     }

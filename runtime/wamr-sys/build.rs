@@ -44,6 +44,8 @@ fn build() -> Result<(), String> {
     for entry in ["platform_internal.h", "xila_shims.c"] {
         println!("cargo:rerun-if-changed={}", platform_dir.join(entry).display());
     }
+    let guard = manifest_dir.join("wasi/address_guard.c");
+    println!("cargo:rerun-if-changed={}", guard.display());
     println!("cargo:rerun-if-changed=build.rs");
 
     let mut build = cc::Build::new();
@@ -105,6 +107,7 @@ fn build() -> Result<(), String> {
         wamr.join("core/iwasm/include"),
         wamr.join("core/iwasm/common"),
         wamr.join("core/iwasm/interpreter"),
+        wasi.clone(),
         wasi.join("sandboxed-system-primitives/include"),
         wasi.join("sandboxed-system-primitives/src"),
     ];
@@ -142,6 +145,8 @@ fn build() -> Result<(), String> {
     hot.flag("-O2").file(wamr.join("core/iwasm/interpreter").join(interpreter));
     hot.try_compile("wamr_interp").map_err(|error| format!("compiling WAMR's interpreter failed: {error}"))?;
     sources.push(wasi.join("libc_wasi_wrapper.c"));
+    // Our address guard in front of that wrapper: EFAULT instead of a trap (see the file).
+    sources.push(guard);
     // random.c is replaced by the runtime's deterministic generator (random_buf and
     // random_uniform in Rust): a bench run must be reproducible from the job's seed.
     sources.extend(

@@ -7,3 +7,11 @@
 #![allow(clippy::all)]
 
 include!(concat!(env!("OUT_DIR"), "/bindings.rs"));
+
+extern "C" {
+    /// Registers the WASI address guard (`wasi/address_guard.c`) in front of WAMR's libc-wasi
+    /// natives: a pointer or length outside linear memory answers EFAULT instead of trapping.
+    /// Call after `wasm_runtime_full_init`, before loading a module; false means WAMR's
+    /// libc-wasi table lacks a function the guard wraps.
+    pub fn xila_wasi_guard_install() -> bool;
+}

@@ -100,7 +100,7 @@ fn main() {
     check("sock_recv bad fd", unsafe { sock_recv(77, iov.as_ptr(), 1, 0, &mut len, &mut flags) }, EBADF);
     check("sock_send bad fd", unsafe { sock_send(77, iov.as_ptr(), 1, 0, &mut len) }, EBADF);
     check("sock_shutdown bad fd", unsafe { sock_shutdown(77, 2) }, EBADF);
-    check("sock_accept file", unsafe { sock_accept(file, 0, &mut newfd) }, ENOTCAPABLE);
+    check("sock_accept file", unsafe { sock_accept(file, 0, &mut newfd) }, ENOTSOCK);
     check("sock_recv file", unsafe { sock_recv(file, iov.as_ptr(), 1, 0, &mut len, &mut flags) }, ENOTSOCK);
     check("sock_send stdout", unsafe { sock_send(1, iov.as_ptr(), 1, 0, &mut len) }, ENOTSOCK);
     check("sock_shutdown file", unsafe { sock_shutdown(file, 2) }, ENOTSOCK);
