@@ -48,6 +48,10 @@ struct RunArgs {
     /// Heap bytes the runtime may use (default: the target's whole heap, or its `heap_budget`).
     #[arg(long)]
     ram_budget: Option<u32>,
+    /// WAMR's operand stack per instance, in bytes (frames, locals and operands; each result
+    /// reports the `operand_stack_peak` it used).
+    #[arg(long, default_value_t = harness::execute::DEFAULT_STACK_SIZE, value_parser = clap::value_parser!(u32).range(1024..))]
+    wasm_stack: u32,
     /// Make the firmware fault or panic on purpose, to check how such ends are reported.
     #[arg(long, value_enum)]
     self_test: Option<SelfTest>,
@@ -379,6 +383,7 @@ fn settings(run: &RunArgs) -> anyhow::Result<RunSettings> {
         keep_job_dirs: run.keep,
         flags,
         heap_budget: run.ram_budget.unwrap_or(0),
+        stack_size: run.wasm_stack,
     })
 }
 

@@ -106,6 +106,9 @@ pub struct ResultEntry {
     #[serde(default)]
     pub render_instructions: Option<u64>,
     pub stack_peak: Option<u64>,
+    /// Bytes of WAMR's operand stack the run used (of the `--wasm-stack` it was given).
+    #[serde(default)]
+    pub operand_stack_peak: Option<u64>,
     pub wall_ms: Option<u128>,
     pub reproduce: String,
     /// Runs again after infrastructure errors.
@@ -141,6 +144,7 @@ impl ResultEntry {
             runtime_heap_peak: record.and_then(|r| r.runtime_heap_peak),
             render_instructions: record.and_then(|r| r.render_instructions),
             stack_peak: record.and_then(|r| r.stack_peak),
+            operand_stack_peak: record.and_then(|r| r.operand_stack_peak),
             wall_ms: result.run.as_ref().map(|run| run.wall.as_millis()),
             reproduce: result.reproduce.clone(),
             retried: result.retried,

@@ -581,8 +581,14 @@ fn tooltip(r: &ResultEntry) -> String {
     if let Some(n) = r.heap_peak {
         let _ = write!(t, "\nheap peak: {} bytes", group_digits(n));
     }
+    if let Some(n) = r.runtime_heap_peak {
+        let _ = write!(t, "\nruntime heap peak: {} bytes", group_digits(n));
+    }
     if let Some(n) = r.stack_peak {
         let _ = write!(t, "\nstack peak: {} bytes", group_digits(n));
+    }
+    if let Some(n) = r.operand_stack_peak {
+        let _ = write!(t, "\noperand stack peak: {} bytes", group_digits(n));
     }
     if let Some(ms) = r.wall_ms {
         let _ = write!(t, "\nwall: {ms} ms");

@@ -302,6 +302,7 @@ pub(crate) mod tests {
             runtime_heap_peak: Some(2048),
             render_instructions: None,
             stack_peak: None,
+            operand_stack_peak: None,
             wall_ms: Some(120),
             reproduce: format!("xbench test --target {target} build/suites/basic --exact {test}"),
             retried: 0,

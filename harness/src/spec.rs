@@ -16,7 +16,9 @@
 //! - `frame_tolerance`: `{"pixels": N, "channel": M}`, how many pixels may differ, and by how
 //!   much a channel (0-255) may differ before its pixel counts (default: exact);
 //! - `events`: pointer events injected into the display's input device, fed in order when the
-//!   guest calls `window_pop_event`: `[{"click": [x, y]}, {"press": [x, y]}, {"release": [x, y]}]`.
+//!   guest calls `window_pop_event`: `[{"click": [x, y]}, {"press": [x, y]}, {"release": [x, y]}]`;
+//! - `wasm_stack`: bytes of WAMR operand stack for this test, overriding `--wasm-stack` (a
+//!   deeply recursive test needs more than the default).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -64,6 +66,8 @@ pub struct Spec {
     pub frame_tolerance: crate::frame::Tolerance,
     /// `events`: injected pointer events.
     pub events: Vec<bench_protocol::InputEvent>,
+    /// `wasm_stack`: the test's own operand stack size, in bytes.
+    pub wasm_stack: Option<u32>,
 }
 
 impl Default for Spec {
@@ -88,6 +92,7 @@ impl Default for Spec {
             frame: None,
             frame_tolerance: crate::frame::Tolerance::default(),
             events: Vec::new(),
+            wasm_stack: None,
         }
     }
 }
@@ -162,6 +167,15 @@ impl Spec {
                 "frame" => spec.frame = Some(string(key, value)?),
                 "frame_tolerance" => spec.frame_tolerance = tolerance(key, value)?,
                 "events" => spec.events = events(key, value)?,
+                "wasm_stack" => {
+                    spec.wasm_stack = Some(
+                        value
+                            .as_u64()
+                            .and_then(|n| u32::try_from(n).ok())
+                            .filter(|n| *n >= 1024)
+                            .with_context(|| format!("field `{key}` must be a number of bytes from 1024 to 4294967295"))?,
+                    )
+                }
                 "stdin_file" => {
                     let name = string(key, value)?;
                     spec.stdin_file = Some(PathBuf::from(name));
@@ -318,6 +332,7 @@ mod tests {
         assert_eq!(spec.status, Status::Trap);
         assert_eq!(spec.message.as_deref(), Some("unreachable"));
         assert_eq!(spec.timeout_seconds, 2.5);
+        assert_eq!(spec.wasm_stack, None);
         assert_eq!(spec.dirs, ["fs"]);
         assert!(spec.root);
         assert_eq!(spec.unknown_keys, ["extra"]);
@@ -376,6 +391,7 @@ mod tests {
     #[case::exit_code(r#"{"exit_code": -1}"#, "`exit_code`")]
     #[case::status(r#"{"status": "melted"}"#, "unknown status")]
     #[case::timeout(r#"{"timeout": 0}"#, "`timeout`")]
+    #[case::wasm_stack(r#"{"wasm_stack": 16}"#, "`wasm_stack`")]
     fn a_broken_spec_names_the_field(#[case] text: &str, #[case] expected: &str) {
         let message = format!("{:#}", Spec::parse(text).unwrap_err());
         assert!(message.contains(expected), "{message}");

@@ -247,6 +247,7 @@ mod tests {
                 runtime_heap_peak: None,
                 render_instructions: None,
                 stack_peak: None,
+                operand_stack_peak: None,
             }),
             wall: Duration::ZERO,
             invocation: Invocation { program: "qemu".into(), args: vec![] },

@@ -173,6 +173,55 @@ mod on_each_target {
         assert!(text(&output).contains("trap: Exception: unreachable"), "{}", text(&output));
     }
 
+    /// A module whose `_start` recurses `depth` calls deep, each frame holding a few locals.
+    fn recursion(depth: u32) -> String {
+        format!(
+            "(module (memory (export \"memory\") 1)
+               (func $down (param i32) (local i64 i64 i64 i64)
+                 (if (local.get 0) (then (call $down (i32.sub (local.get 0) (i32.const 1))))))
+               (func (export \"_start\") (call $down (i32.const {depth}))))"
+        )
+    }
+
+    /// The `operand_stack_peak` a kept job directory's result record reports.
+    fn operand_stack_peak(said: &str) -> u64 {
+        let job_dir = said
+            .lines()
+            .find_map(|line| line.strip_prefix("xbench: job directory kept at "))
+            .expect("the job directory is printed");
+        let record = std::fs::read_to_string(Path::new(job_dir).join("result")).unwrap();
+        std::fs::remove_dir_all(job_dir).ok();
+        record
+            .lines()
+            .find_map(|line| line.strip_prefix("operand_stack_peak "))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no operand_stack_peak in {record}"))
+    }
+
+    #[rstest]
+    fn runaway_recursion_is_an_operand_stack_overflow_trap(#[values("host", "riscv32")] target: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let module = write_wat(dir.path(), "deep.wat", &recursion(1_000_000));
+        let output = xbench(&["run", "--wasm-stack", "4096", "--target", target, module.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(240), "{}", text(&output));
+        assert!(text(&output).contains("wasm operand stack overflow"), "{}", text(&output));
+    }
+
+    #[rstest]
+    fn the_operand_stack_peak_follows_the_call_depth(#[values("host", "riscv32")] target: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut peaks = Vec::new();
+        for depth in [10, 100] {
+            let module = write_wat(dir.path(), &format!("depth{depth}.wat"), &recursion(depth));
+            let output = xbench(&["run", "--keep", "--wasm-stack", "65536", "--target", target, module.to_str().unwrap()]);
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+            peaks.push(operand_stack_peak(&text(&output)));
+        }
+        let per_frame = (peaks[1] - peaks[0]) / 90;
+        // Each frame holds at least its i32 parameter and four i64 locals (36 bytes).
+        assert!(per_frame >= 36 && peaks[1] < 65536, "peaks {peaks:?}");
+    }
+
     #[rstest]
     fn running_out_of_memory_is_reported_as_such(#[values("host", "riscv32")] target: &str) {
         let dir = tempfile::tempdir().unwrap();

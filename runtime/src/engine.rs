@@ -7,15 +7,28 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use bench_protocol::{Job, Status};
 use core::ffi::{c_char, CStr};
+use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use xila_wamr_sys as sys;
 
-const DEFAULT_STACK_SIZE: u32 = 64 * 1024;
+/// WAMR's operand stack when the job names none (the harness always does; see its
+/// `DEFAULT_STACK_SIZE`).
+const DEFAULT_STACK_SIZE: u32 = 8 * 1024;
 const PROC_EXIT: &str = "wasi proc exit";
+
+/// The operand stack high-water mark of the last run, plus one (0: no instance ran).
+static OPERAND_STACK_PEAK: AtomicU32 = AtomicU32::new(0);
+
+/// Bytes of WAMR's operand stack (frames, locals, operands) the last run's instance used; `None`
+/// when no instance ran (load error, or a native run).
+pub fn operand_stack_peak() -> Option<u64> {
+    OPERAND_STACK_PEAK.load(Relaxed).checked_sub(1).map(u64::from)
+}
 
 /// Runs the job's module to the end and reports how it ended. Writes a one-line diagnostic for
 /// every outcome but a guest exit.
 pub fn run(job: &Job<'_>) -> Outcome {
     memory::begin_run(job.heap_budget as usize);
+    OPERAND_STACK_PEAK.store(0, Relaxed);
     state::begin(job);
     let mut outcome = match state::mount(job) {
         Ok(()) => execute(job),
@@ -134,6 +147,9 @@ fn with_runtime(job: &Job<'_>) -> Outcome {
         failure(Status::LoadError, text_of(&error))
     } else {
         let outcome = run_start(instance);
+        // SAFETY: instance is live; its execution environment outlives the run.
+        let used = unsafe { sys::xila_operand_stack_used(instance) };
+        OPERAND_STACK_PEAK.store(used.saturating_add(1), Relaxed);
         // SAFETY: instance is live and no longer executing.
         unsafe { sys::wasm_runtime_deinstantiate(instance) };
         outcome

@@ -19,7 +19,7 @@ mod platform;
 mod prng;
 mod state;
 
-pub use engine::run;
+pub use engine::{operand_stack_peak, run};
 pub use natives::{bench_marks, BenchMarks};
 pub use state::take_image;
 

@@ -45,7 +45,10 @@ fn build() -> Result<(), String> {
         println!("cargo:rerun-if-changed={}", platform_dir.join(entry).display());
     }
     let guard = manifest_dir.join("wasi/address_guard.c");
-    println!("cargo:rerun-if-changed={}", guard.display());
+    let stack_probe = manifest_dir.join("probes/operand_stack.c");
+    for file in [&guard, &stack_probe] {
+        println!("cargo:rerun-if-changed={}", file.display());
+    }
     println!("cargo:rerun-if-changed=build.rs");
 
     let mut build = cc::Build::new();
@@ -147,6 +150,8 @@ fn build() -> Result<(), String> {
     sources.push(wasi.join("libc_wasi_wrapper.c"));
     // Our address guard in front of that wrapper: EFAULT instead of a trap (see the file).
     sources.push(guard);
+    // Reads the operand stack's high-water mark after a run (see the file).
+    sources.push(stack_probe);
     // random.c is replaced by the runtime's deterministic generator (random_buf and
     // random_uniform in Rust): a bench run must be reproducible from the job's seed.
     sources.extend(

@@ -93,6 +93,7 @@ pub fn finish(ending: Ending) -> ! {
         heap_peak: Some(heap::peak() as u64),
         runtime_heap_peak: Some(xila_runtime::memory::runtime_heap_peak() as u64),
         stack_peak: Some(stack::peak() as u64),
+        operand_stack_peak: xila_runtime::operand_stack_peak(),
         measured_instructions: ending.measured_instructions,
         startup_instructions: ending.startup_instructions,
         render_instructions: ending.render_instructions,

@@ -176,6 +176,7 @@ fn main() {
         heap_peak: Some(memory::heap_peak() as u64),
         runtime_heap_peak: Some(memory::runtime_heap_peak() as u64),
         stack_peak: None,
+        operand_stack_peak: xila_runtime::operand_stack_peak(),
         ..Default::default()
     };
     if let Err(message) = write_result(&dir, &record) {

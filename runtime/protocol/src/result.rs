@@ -100,6 +100,8 @@ pub struct ResultRecord<'a> {
     pub runtime_heap_peak: Option<u64>,
     /// Peak native stack use in bytes.
     pub stack_peak: Option<u64>,
+    /// Bytes of the WebAssembly operand stack (WAMR's frames, locals and operands) the run used.
+    pub operand_stack_peak: Option<u64>,
     /// Guest instructions inside the measured region of a benchmark (optional; bench runs only).
     pub measured_instructions: Option<u64>,
     /// Guest instructions from the start of the run to the first begin mark (bench runs only).
@@ -125,6 +127,7 @@ impl<'a> ResultRecord<'a> {
             ("heap_peak", self.heap_peak),
             ("runtime_heap_peak", self.runtime_heap_peak),
             ("stack_peak", self.stack_peak),
+            ("operand_stack_peak", self.operand_stack_peak),
             ("measured_instructions", self.measured_instructions),
             ("startup_instructions", self.startup_instructions),
             ("render_instructions", self.render_instructions),
@@ -153,6 +156,7 @@ impl<'a> ResultRecord<'a> {
                 "heap_peak" => record.heap_peak = Some(number()?),
                 "runtime_heap_peak" => record.runtime_heap_peak = Some(number()?),
                 "stack_peak" => record.stack_peak = Some(number()?),
+                "operand_stack_peak" => record.operand_stack_peak = Some(number()?),
                 "measured_instructions" => record.measured_instructions = Some(number()?),
                 "startup_instructions" => record.startup_instructions = Some(number()?),
                 "render_instructions" => record.render_instructions = Some(number()?),
@@ -172,6 +176,7 @@ fn key_name(key: &str) -> &'static str {
         "instructions" => "instructions",
         "heap_peak" => "heap_peak",
         "runtime_heap_peak" => "runtime_heap_peak",
+        "operand_stack_peak" => "operand_stack_peak",
         "measured_instructions" => "measured_instructions",
         "startup_instructions" => "startup_instructions",
         "render_instructions" => "render_instructions",
@@ -231,6 +236,7 @@ mod tests {
             heap_peak: Some(70_000),
             runtime_heap_peak: Some(5_000),
             stack_peak: None,
+            operand_stack_peak: Some(2_048),
             measured_instructions: Some(99_000),
             startup_instructions: None,
             render_instructions: Some(1_234_567),

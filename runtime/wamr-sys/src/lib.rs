@@ -14,4 +14,9 @@ extern "C" {
     /// Call after `wasm_runtime_full_init`, before loading a module; false means WAMR's
     /// libc-wasi table lacks a function the guard wraps.
     pub fn xila_wasi_guard_install() -> bool;
+    /// Bytes of `instance`'s operand stack used so far (`probes/operand_stack.c`): the highest
+    /// non-zero word of the zeroed stack WAMR allocated.
+    pub fn xila_operand_stack_used(instance: wasm_module_inst_t) -> u32;
+    /// The size of `instance`'s operand stack.
+    pub fn xila_operand_stack_size(instance: wasm_module_inst_t) -> u32;
 }
