@@ -199,6 +199,9 @@ fn defines(wamr_target: &str, bare_metal: bool) -> Result<Vec<(String, Option<St
     // LLVM 19+ (Rust's wasm32-wasip1) encodes call_indirect's table index as a LEB.
     set("WASM_ENABLE_CALL_INDIRECT_OVERLONG", "1");
     set("WASM_ENABLE_MULTI_MODULE", "0");
+    // Quick entries let native code call AOT/JIT-compiled functions without invokeNative; an
+    // interpreter-only build never uses them, and their table and thunks cost 4 KiB of flash.
+    set("WASM_ENABLE_QUICK_AOT_ENTRY", "0");
     set("WASM_ENABLE_THREAD_MGR", "0");
     set("WASM_ENABLE_SHARED_MEMORY", "0");
     set("WASM_ENABLE_LIB_PTHREAD", "0");
