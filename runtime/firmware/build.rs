@@ -71,6 +71,9 @@ fn main() {
     std::fs::write(out.join("board_config.rs"), board_config(&target)).unwrap_or_else(|e| fail(&e.to_string()));
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rustc-link-arg=-Tlink.x");
+    // picolibc's integer-only printf core: WAMR's log lines (os_vprintf) print no floating
+    // point, and the default core links the float formatter, 4 KiB on cortex-m4f.
+    println!("cargo:rustc-link-arg=--defsym=vfprintf=__i_vfprintf");
     // The linker map, for the footprint by component (`xbench bench`).
     println!("cargo:rustc-link-arg-bin=xila-firmware=-Map={}", out.join("xila-firmware.map").display());
 }

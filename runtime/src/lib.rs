@@ -9,6 +9,11 @@ extern crate alloc;
 #[cfg(test)]
 extern crate std;
 
+#[cfg(feature = "graphics")]
+pub mod bindings;
+/// Without the `graphics` feature: the same functions, answering "no display".
+#[cfg(not(feature = "graphics"))]
+#[path = "bindings/absent.rs"]
 pub mod bindings;
 mod engine;
 pub mod fs;
