@@ -223,6 +223,10 @@ fn links() {
 }
 
 fn main() {
+    // The root directory the spec names arrives packed in the image, contents and all.
+    let packed = open(ROOT, "packed.txt", 0, RIGHT_FD_READ, 0).unwrap();
+    check_eq("packed file", read(packed, 100), Ok(b"packed by the harness\n".to_vec()));
+    check("fd_close packed", unsafe { fd_close(packed) }, SUCCESS);
     files();
     directories();
     links();
