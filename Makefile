@@ -39,7 +39,8 @@ baseline:
 	@if [ -f report/bench/bench.json ]; then cp report/bench/bench.json ci/baseline/bench.json; echo "baseline: ci/baseline/bench.json"; fi
 
 ## The performance lab: conformance/bench as WebAssembly (WAMR fast and classic) and natively on
-## every target, footprint by component, harness overhead; writes report/bench/bench.{json,md,html}
+## every target, footprint by component, harness overhead, the hottest functions of the CoreMark-like
+## workload per target (`xbench profile`); writes report/bench/bench.{json,md,html}
 ## and fails on >1 % instruction or size growth against ci/baseline/bench.json.
 bench: setup
 	$(XBENCH) bench --target all --report report/bench --baseline ci/baseline/bench.json

@@ -28,6 +28,7 @@ use crate::execute::{run_module, RunEnd, RunSettings, DEFAULT_STACK_SIZE};
 use crate::firmware::{self, PROFILE};
 use crate::footprint::{self, Footprint};
 use crate::launch;
+use crate::profile::{self, Profile, Scope};
 use crate::spec::Spec;
 use crate::target::Target;
 
@@ -71,6 +72,10 @@ pub struct TargetBench {
     pub wall_seconds: f64,
     /// Why something of this target could not be measured.
     pub problems: Vec<String>,
+    /// Where the profiled workload's instructions go with the fast interpreter, in its
+    /// measured region (the hottest functions only; see [`crate::profile`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -198,7 +203,16 @@ pub struct BenchOptions {
     /// Runs per median of the overhead measurement (0: not measured).
     pub overhead_runs: usize,
     pub jobs: usize,
+    /// The workload to profile with the fast interpreter ([`PROFILE_WORKLOAD`] by default);
+    /// profiled only when it is among `workloads`.
+    pub profile: Option<String>,
 }
+
+/// The workload `make bench` profiles on every target: the CoreMark-like mix of integer work,
+/// list and matrix operations and a state machine. Its traced region takes 2-5 s per target.
+pub const PROFILE_WORKLOAD: &str = "coremark";
+/// Functions a bench profile keeps.
+pub const PROFILE_TOP: usize = 10;
 
 /// The interpreter variants of the runtime firmware.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -458,6 +472,73 @@ pub fn bench_target(
     bench
 }
 
+/// Profiles the chosen workload on every target where its fast-interpreter run passed, after
+/// the measurements (so that no traced run shares the machine with a timed one).
+fn profile_targets(
+    root: &Path,
+    targets: &[Target],
+    module: &[u8],
+    options: &BenchOptions,
+    report: &mut BenchReport,
+    progress: &(dyn Fn(&str) + Sync),
+) {
+    let Some(workload) = options.profile.as_ref().filter(|w| options.workloads.contains(w)) else { return };
+    let passed = |t: &TargetBench| t.results.iter().any(|r| &r.workload == workload && r.fast.as_ref().is_some_and(|f| f.ok));
+    let tasks: Vec<(usize, &Target)> = report
+        .targets
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| passed(t))
+        .filter_map(|(i, t)| Some((i, targets.iter().find(|target| target.name == t.target)?)))
+        .collect();
+    progress(&format!("profiling {workload} (fast interpreter) on {} targets", tasks.len()));
+    // One at a time: a traced run keeps a core busy with QEMU and part of another with the
+    // pipe and the reader; two at once on two cores took twice as long as one after the other.
+    let profiles = parallel(tasks, 1, |(i, target)| {
+        let exe = firmware::executable(root, target);
+        let profiles = profile_workload(target, &exe, module, workload);
+        match &profiles {
+            Ok(region) => progress(&format!(
+                "{:<11} {:<10} profile  {}",
+                target.name,
+                workload,
+                region.functions.first().map_or("no instructions".to_string(), |f| format!(
+                    "hottest: {} {:.1} % of the region; {}",
+                    f.name,
+                    region.percent(f.instructions),
+                    profile::coverage_line(region)
+                ))
+            )),
+            Err(e) => progress(&format!("{:<11} {:<10} profile  FAILED: {e}", target.name, workload)),
+        }
+        (i, profiles)
+    });
+    for (i, profiles) in profiles {
+        let Some(bench) = report.targets.get_mut(i) else { continue };
+        match profiles {
+            Ok(region) => bench.profile = Some(region),
+            Err(e) => bench.problems.push(format!("profile of {workload}: {e}")),
+        }
+    }
+}
+
+/// Profiles `workload`'s measured region (fast interpreter): its [`PROFILE_TOP`] hottest
+/// functions.
+pub fn profile_workload(target: &Target, exe: &Path, module: &[u8], workload: &str) -> Result<Profile, String> {
+    // A traced region runs about 50 times slower than a plain one: seconds, not a tenth.
+    let spec = Spec { args: vec![workload.to_string()], timeout_seconds: 300.0, ..Spec::default() };
+    let profiled = profile::profile_module(target, exe, "bench.wasm", module.to_vec(), &spec, &RunSettings::default(), Scope::Region)
+        .map_err(|e| format!("{e:#}"))?;
+    let answered = String::from_utf8_lossy(&profiled.output.stdout).starts_with(&format!("{workload} ok"));
+    match &profiled.output.end {
+        RunEnd::Finished(r) if r.status == Status::Exited && r.exit_code == 0 && answered => {}
+        RunEnd::Finished(r) => return Err(format!("the traced run ended with {} (exit code {}): {}", r.status, r.exit_code, r.message)),
+        RunEnd::TimedOut(after) => return Err(format!("the traced run timed out after {:.0} s", after.as_secs_f64())),
+        RunEnd::Infrastructure(message) => return Err(message.clone()),
+    }
+    Ok(profiled.profile.truncated(PROFILE_TOP))
+}
+
 /// A module that does nothing: `_start` returns at once.
 pub fn empty_module() -> Vec<u8> {
     wat::parse_str(r#"(module (memory (export "memory") 1) (func (export "_start")))"#).unwrap_or_default()
@@ -615,6 +696,9 @@ const CRATES: &[(&str, &str)] = &[
     ("xila_bench", "firmware (board, I/O, heap)"),
     ("semihosting", "firmware (board, I/O, heap)"),
     ("linked_list_allocator", "firmware (board, I/O, heap)"),
+    ("rlsf", "firmware (board, I/O, heap)"),
+    // rustc's shims: the global allocator's entry points (the firmware's heap) and panic glue.
+    ("__rustc", "firmware (board, I/O, heap)"),
     ("compiler_builtins", "compiler builtins"),
     ("core", "Rust core/alloc"),
     ("alloc", "Rust core/alloc"),
@@ -809,7 +893,7 @@ pub fn top_symbols(exe: &Path, count: usize, by_map: &BTreeMap<String, &'static 
 }
 
 /// A symbol's component without its file: Rust paths by crate, C names by their prefix.
-fn rust_component_or_c(raw: &str) -> &'static str {
+pub fn rust_component_or_c(raw: &str) -> &'static str {
     if raw.starts_with("_ZN") {
         return rust_component(raw);
     }
@@ -930,6 +1014,23 @@ pub fn render_html(report: &BenchReport) -> String {
             html.push_str(&format!("<h3>{}</h3>", escape(&t.target)));
             html.push_str(&stacked_bar(&t.components));
         }
+    }
+    if report.targets.iter().any(|t| t.profile.is_some()) {
+        html.push_str("<h2>Hottest functions (fast interpreter, measured region, share of guest instructions)</h2><div class=\"charts\">");
+        for t in &report.targets {
+            let Some(p) = &t.profile else { continue };
+            let rows: Vec<(String, f64, String)> = p
+                .functions
+                .iter()
+                .map(|f| {
+                    let share = p.percent(f.instructions);
+                    let label: String = f.name.chars().take(18).collect();
+                    (label, share, format!("{share:.1} %"))
+                })
+                .collect();
+            html.push_str(&bar_chart(&format!("{} {}", t.target, p.workload), &rows, "#e15759"));
+        }
+        html.push_str("</div>");
     }
     html.push_str("<h2>Tables</h2>");
     // The Markdown's tables, as HTML.
@@ -1109,6 +1210,17 @@ pub fn render_markdown(report: &BenchReport) -> String {
             }
             md.push('\n');
         }
+        if let Some(p) = &t.profile {
+            md.push_str(&format!(
+                "Hottest functions, `{}` with the fast interpreter, measured region ({}):\n\n",
+                p.workload,
+                profile::coverage_line(p)
+            ));
+            md.push_str(&profile::render_markdown(p, PROFILE_TOP));
+            md.push('\n');
+            let parts: Vec<String> = p.components.iter().map(|c| format!("{} {:.1} %", c.name, p.percent(c.instructions))).collect();
+            md.push_str(&format!("By component: {}.\n\n", parts.join(", ")));
+        }
         if let Some(o) = &t.overhead {
             md.push_str(&format!(
                 "Wall time, median of {}: bare QEMU boot-and-exit {:.1} ms, bare QEMU hello {:.1} ms, harness-run hello {:.1} ms (harness overhead {:+.1} %).\n\n",
@@ -1202,6 +1314,7 @@ pub fn run_bench(root: &Path, targets: &[Target], options: &BenchOptions, progre
     for target in targets {
         report.targets.push(bench_target(root, target, &module, &hello, options, progress));
     }
+    profile_targets(root, targets, &module, options, &mut report, progress);
     report.total_wall_seconds = started.elapsed().as_secs_f64();
     Ok(report)
 }

@@ -17,6 +17,7 @@ pub mod frame;
 pub mod gate;
 pub mod launch;
 pub mod matrix;
+pub mod profile;
 pub mod report;
 pub mod report_html;
 pub mod report_junit;

@@ -86,6 +86,32 @@ enum Commands {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Run one module on an MCU target with QEMU's execution log and print the hottest
+    /// functions: rank, guest instructions, share and cumulative share.
+    Profile {
+        #[arg(long, short)]
+        target: String,
+        /// A `.wasm` module, or a `.wat` text module.
+        module: PathBuf,
+        /// Functions listed.
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        /// Count only between the guest's `xila_bench.begin` and `end` marks (the bench's
+        /// measured region), not the whole run.
+        #[arg(long)]
+        region: bool,
+        /// Also write the whole profile (every function) as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Seconds before the run is killed (a traced run is about 50 times slower than a plain one).
+        #[arg(long, default_value_t = 120.0)]
+        timeout: f64,
+        #[command(flatten)]
+        run: RunArgs,
+        /// Arguments for the guest.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
     /// Run every `*.wasm` of a suite directory against its `.json` spec, on one or more
     /// targets, and compare the outputs across targets.
     Test {
@@ -151,7 +177,8 @@ enum Commands {
     Report(ReportCommand),
     /// The performance lab: conformance/bench's workloads as WebAssembly (WAMR fast and classic
     /// interpreters) and natively on each target, in guest instructions around the workload;
-    /// footprint by component; harness overhead. Writes bench.json, bench.md and bench.html.
+    /// footprint by component; harness overhead; the hottest functions of one workload (see
+    /// `profile`). Writes bench.json, bench.md and bench.html.
     Bench {
         /// Targets, comma-separated; `all` runs every MCU target this machine can run.
         #[arg(long, short, value_delimiter = ',', default_value = "all")]
@@ -165,6 +192,12 @@ enum Commands {
         /// Skip the native benchmark firmware.
         #[arg(long)]
         no_native: bool,
+        /// The workload profiled (hottest functions, fast interpreter) when it is among those run.
+        #[arg(long, default_value = harness::bench::PROFILE_WORKLOAD)]
+        profile_workload: String,
+        /// Skip the profile.
+        #[arg(long)]
+        no_profile: bool,
         /// Runs per median of the bare-boot and harness-hello wall times (0: not measured).
         #[arg(long, default_value_t = 20)]
         overhead_runs: usize,
@@ -252,6 +285,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             run_one(&root, target, &module, &spec, &settings(&run)?)
         }
+        Commands::Profile { target, module, top, region, json, timeout, run, args } => {
+            let targets = load_targets()?;
+            let target = targets.get(&target)?;
+            let spec = Spec { args, timeout_seconds: timeout, ..Spec::default() };
+            let scope = if region { harness::profile::Scope::Region } else { harness::profile::Scope::Run };
+            profile_one(&root, target, &module, &spec, &settings(&run)?, scope, top, json.as_deref())
+        }
         Commands::Test { target, suite, filters, exact, jobs, output_match, retries, expectations, report, junit_failures_only, run } => {
             let targets = load_targets()?;
             let selected = matrix::select(&targets, &target)?;
@@ -338,9 +378,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(if merged.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
-        Commands::Bench { target, workloads, no_classic, no_native, overhead_runs, jobs, report, baseline } => {
+        Commands::Bench { target, workloads, no_classic, no_native, profile_workload, no_profile, overhead_runs, jobs, report, baseline } => {
             let targets = load_targets()?;
-            bench_command(&root, &targets, &target, workloads, !no_classic, !no_native, overhead_runs, jobs, &report, baseline.as_deref())
+            let profile = (!no_profile).then_some(profile_workload);
+            bench_command(&root, &targets, &target, workloads, !no_classic, !no_native, profile, overhead_runs, jobs, &report, baseline.as_deref())
         }
         Commands::Coverage { suite } => {
             print!("{}", coverage::render(&coverage::of_suite(&suite)?));
@@ -433,6 +474,55 @@ fn run_one(root: &Path, target: &Target, module: &Path, spec: &Spec, settings: &
         }
         RunEnd::Infrastructure(message) => bail!("{message}\ncommand: {}", output.invocation.to_shell()),
     }
+}
+
+/// `xbench profile`: the run's output as `xbench run` gives it, then the table. Exits 1 when
+/// the guest did not exit with 0 (the profile is printed all the same).
+#[allow(clippy::too_many_arguments)]
+fn profile_one(
+    root: &Path,
+    target: &Target,
+    module: &Path,
+    spec: &Spec,
+    settings: &RunSettings,
+    scope: harness::profile::Scope,
+    top: usize,
+    json: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    use harness::profile;
+    if target.is_host() {
+        bail!("target `host` runs natively, without QEMU; a profile reads QEMU's execution log, so choose an MCU target");
+    }
+    let (bytes, _) = read_module(module)?;
+    let executable = firmware::ensure_built(root, target)?;
+    let name = module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let profiled = profile::profile_module(target, &executable, &name, bytes, spec, settings, scope)?;
+    let shown = &profiled.profile;
+    std::io::stdout().write_all(&profiled.output.stdout)?;
+    std::io::stderr().write_all(&profiled.output.stderr)?;
+    if let Some(dir) = &profiled.output.job_dir {
+        eprintln!("xbench: job directory kept at {}", dir.display());
+    }
+    if let Some(file) = json {
+        std::fs::write(file, serde_json::to_string_pretty(shown)?).with_context(|| format!("writing {}", file.display()))?;
+    }
+    print!("{}", profile::render_table(shown, top));
+    let ok = match &profiled.output.end {
+        RunEnd::Finished(record) if record.status == Status::Exited && record.exit_code == 0 => true,
+        RunEnd::Finished(record) => {
+            eprintln!("xbench: the guest ended with {} (exit code {}): {}", record.status, record.exit_code, record.message);
+            false
+        }
+        RunEnd::TimedOut(after) => {
+            eprintln!("xbench: timeout: the guest was killed after {:.1} s; the profile covers what ran", after.as_secs_f64());
+            false
+        }
+        RunEnd::Infrastructure(message) => {
+            eprintln!("xbench: {message}\ncommand: {}", profiled.output.invocation.to_shell());
+            false
+        }
+    };
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 struct TestOptions<'a> {
@@ -602,6 +692,7 @@ fn bench_command(
     workloads: Vec<String>,
     classic: bool,
     native: bool,
+    profile: Option<String>,
     overhead_runs: usize,
     jobs: Option<usize>,
     report_dir: &Path,
@@ -624,7 +715,7 @@ fn bench_command(
         }
     }
     let workloads = if workloads.is_empty() { bench::WORKLOADS.iter().map(|w| w.to_string()).collect() } else { workloads };
-    if let Some(unknown) = workloads.iter().find(|w| !bench::WORKLOADS.contains(&w.as_str())) {
+    if let Some(unknown) = workloads.iter().chain(&profile).find(|w| !bench::WORKLOADS.contains(&w.as_str())) {
         bail!("unknown workload `{unknown}`; the workloads are {}", bench::WORKLOADS.join(", "));
     }
     let options = bench::BenchOptions {
@@ -633,6 +724,7 @@ fn bench_command(
         native,
         overhead_runs,
         jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map(usize::from).unwrap_or(1)),
+        profile,
     };
     let progress = |line: &str| println!("{line}");
     let report = bench::run_bench(root, &chosen, &options, &progress)?;
