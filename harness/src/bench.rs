@@ -68,6 +68,12 @@ pub struct TargetBench {
     pub components: Vec<Component>,
     pub top_symbols: Vec<Symbol>,
     pub classic_footprint: Option<Footprint>,
+    /// The fast firmware built without the graphics bindings (`--no-default-features`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub without_graphics_footprint: Option<Footprint>,
+    /// Its flash and RAM by component.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without_graphics_components: Vec<Component>,
     pub overhead: Option<Overhead>,
     pub wall_seconds: f64,
     /// Why something of this target could not be measured.
@@ -220,6 +226,8 @@ pub enum Variant {
     Fast,
     Classic,
     Native,
+    /// The fast firmware without the graphics bindings (LVGL): measured for its size only.
+    WithoutGraphics,
 }
 
 impl Variant {
@@ -228,6 +236,7 @@ impl Variant {
             Variant::Fast => "fast",
             Variant::Classic => "classic",
             Variant::Native => "native",
+            Variant::WithoutGraphics => "without-graphics",
         }
     }
 }
@@ -265,6 +274,9 @@ pub fn build_variant(root: &Path, target: &Target, variant: Variant) -> anyhow::
     let target_file = target.file.canonicalize().with_context(|| format!("target file {}", target.file.display()))?;
     let (dir, bin) = match variant {
         Variant::Classic => (root.join("target/firmware").join(format!("{}-classic", target.name)), "xila-firmware"),
+        Variant::WithoutGraphics => {
+            (root.join("target/firmware").join(format!("{}-without-graphics", target.name)), "xila-firmware")
+        }
         _ => (firmware::target_dir(root, target), "xila-bench"),
     };
     let mut command = Command::new(cargo());
@@ -280,6 +292,9 @@ pub fn build_variant(root: &Path, target: &Target, variant: Variant) -> anyhow::
     match variant {
         Variant::Classic => {
             command.env("XILA_WAMR_INTERP", "classic");
+        }
+        Variant::WithoutGraphics => {
+            command.arg("--no-default-features");
         }
         _ => {
             command.args(["--features", "bench"]);
@@ -417,6 +432,18 @@ pub fn bench_target(
     }
     if let Some(exe) = exes.get("classic") {
         bench.classic_footprint = footprint::of_elf(exe).ok();
+    }
+    // The VM with WASI alone, for devices without a display: built, sized, never run.
+    progress(&format!("{}: building the firmware without graphics", target.name));
+    match build_variant(root, target, Variant::WithoutGraphics) {
+        Ok(exe) => {
+            bench.without_graphics_footprint = footprint::of_elf(&exe).ok();
+            match map_file(&exe).and_then(|map| analyse_map(&map)) {
+                Ok((components, _)) => bench.without_graphics_components = components,
+                Err(e) => bench.problems.push(format!("footprint without graphics by component: {e:#}")),
+            }
+        }
+        Err(e) => bench.problems.push(format!("{e:#}")),
     }
 
     // Every (workload, variant) run, two at a time by default.
@@ -666,7 +693,9 @@ pub fn component_of(file: &str, section: &str) -> &'static str {
         return "LVGL";
     }
     if lower.contains("wamr") || lower.contains(".a(") && !lower.contains(".rlib(") {
-        if member.contains("xila_shims") {
+        // Our own C beside WAMR: the platform shims, the WASI address guard, the stack probe.
+        const OURS: [&str; 3] = ["xila_shims", "address_guard", "operand_stack"];
+        if OURS.iter().any(|o| member.contains(o)) {
             return "runtime ABI + fs";
         }
         const WASI: [&str; 5] = ["libc_wasi_wrapper", "posix", "blocking_op", "str.o", "ssp_"];
@@ -1193,12 +1222,23 @@ pub fn render_markdown(report: &BenchReport) -> String {
             if let Some(c) = &t.classic_footprint {
                 md.push_str(&format!("; classic: text {} KiB", kib(c.text)));
             }
+            if let Some(w) = &t.without_graphics_footprint {
+                md.push_str(&format!(
+                    "; without graphics: text {} KiB, data {} KiB (text + data {} KiB)",
+                    kib(w.text),
+                    kib(w.data),
+                    kib(w.text + w.data)
+                ));
+            }
             md.push_str(".\n\n");
         }
         if !t.components.is_empty() {
-            md.push_str("| component | flash KiB | RAM KiB |\n| --- | ---: | ---: |\n");
+            let without: BTreeMap<&str, &Component> =
+                t.without_graphics_components.iter().map(|c| (c.name.as_str(), c)).collect();
+            md.push_str("| component | flash KiB | RAM KiB | flash KiB without graphics |\n| --- | ---: | ---: | ---: |\n");
             for c in &t.components {
-                md.push_str(&format!("| {} | {} | {} |\n", c.name, kib(c.flash), kib(c.ram)));
+                let alone = without.get(c.name.as_str()).map(|w| kib(w.flash)).unwrap_or_else(|| "-".into());
+                md.push_str(&format!("| {} | {} | {} | {alone} |\n", c.name, kib(c.flash), kib(c.ram)));
             }
             md.push('\n');
         }
@@ -1276,7 +1316,11 @@ pub fn compare(baseline: &BenchReport, current: &BenchReport) -> (Vec<String>, V
                 }
             }
         }
-        for (what, old, new) in [("firmware (fast)", &base.footprint, &cur.footprint), ("firmware (classic)", &base.classic_footprint, &cur.classic_footprint)] {
+        for (what, old, new) in [
+            ("firmware (fast)", &base.footprint, &cur.footprint),
+            ("firmware (classic)", &base.classic_footprint, &cur.classic_footprint),
+            ("firmware (without graphics)", &base.without_graphics_footprint, &cur.without_graphics_footprint),
+        ] {
             if let (Some(old), Some(new)) = (old, new) {
                 let (o, n) = (old.text + old.data, new.text + new.data);
                 if o > 0 && n as f64 > o as f64 * (1.0 + SIZE_GROWTH) {
@@ -1350,6 +1394,15 @@ mod tests {
             rust_component("_ZN64_$LT$xila_firmware..finish..Line$u20$as$u20$core..fmt..Write$GT$9write_str17h0123456789abcdefE"),
             "firmware (board, I/O, heap)"
         );
+    }
+
+    #[test]
+    fn our_c_beside_wamr_is_the_runtimes() {
+        let archive = "/t/build/xila-wamr-sys-1/out/libwamr.a";
+        assert_eq!(component_of(&format!("{archive}(ab-address_guard.o)"), ".text.guard_fd_io"), "runtime ABI + fs");
+        assert_eq!(component_of(&format!("{archive}(ab-operand_stack.o)"), ".text.x"), "runtime ABI + fs");
+        assert_eq!(component_of(&format!("{archive}(ab-wasm_loader.o)"), ".text.load"), "WAMR core");
+        assert_eq!(component_of(&format!("{archive}(ab-libc_wasi_wrapper.o)"), ".text.wasi_fd_read"), "libc-wasi");
     }
 
     #[test]
