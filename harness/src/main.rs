@@ -103,6 +103,14 @@ enum Commands {
         /// Also write the whole profile (every function) as JSON to this file.
         #[arg(long)]
         json: Option<PathBuf>,
+        /// Also list the interpreter loop's `--top` hottest WebAssembly opcode handlers (from the
+        /// firmware's DWARF line table and WAMR's HANDLE_OP labels).
+        #[arg(long)]
+        opcodes: bool,
+        /// Run this firmware ELF instead of the target's (e.g. the bench's classic-interpreter
+        /// build, target/firmware/<target>-classic/<triple>/firmware/xila-firmware).
+        #[arg(long)]
+        firmware: Option<PathBuf>,
         /// Seconds before the run is killed (a traced run is about 50 times slower than a plain one).
         #[arg(long, default_value_t = 120.0)]
         timeout: f64,
@@ -285,12 +293,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             run_one(&root, target, &module, &spec, &settings(&run)?)
         }
-        Commands::Profile { target, module, top, region, json, timeout, run, args } => {
+        Commands::Profile { target, module, top, region, json, opcodes, firmware, timeout, run, args } => {
             let targets = load_targets()?;
             let target = targets.get(&target)?;
             let spec = Spec { args, timeout_seconds: timeout, ..Spec::default() };
             let scope = if region { harness::profile::Scope::Region } else { harness::profile::Scope::Run };
-            profile_one(&root, target, &module, &spec, &settings(&run)?, scope, top, json.as_deref())
+            profile_one(&root, target, &module, &spec, &settings(&run)?, scope, top, json.as_deref(), opcodes, firmware.as_deref())
         }
         Commands::Test { target, suite, filters, exact, jobs, output_match, retries, expectations, report, junit_failures_only, run } => {
             let targets = load_targets()?;
@@ -488,13 +496,19 @@ fn profile_one(
     scope: harness::profile::Scope,
     top: usize,
     json: Option<&Path>,
+    opcodes: bool,
+    firmware: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     use harness::profile;
     if target.is_host() {
         bail!("target `host` runs natively, without QEMU; a profile reads QEMU's execution log, so choose an MCU target");
     }
     let (bytes, _) = read_module(module)?;
-    let executable = firmware::ensure_built(root, target)?;
+    let executable = match firmware {
+        Some(elf) if elf.is_file() => elf.to_path_buf(),
+        Some(elf) => bail!("no firmware ELF at {}", elf.display()),
+        None => firmware::ensure_built(root, target)?,
+    };
     let name = module.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let profiled = profile::profile_module(target, &executable, &name, bytes, spec, settings, scope)?;
     let shown = &profiled.profile;
@@ -507,6 +521,9 @@ fn profile_one(
         std::fs::write(file, serde_json::to_string_pretty(shown)?).with_context(|| format!("writing {}", file.display()))?;
     }
     print!("{}", profile::render_table(shown, top));
+    if opcodes {
+        print!("{}", profile::render_handlers(shown, top));
+    }
     let ok = match &profiled.output.end {
         RunEnd::Finished(record) if record.status == Status::Exited && record.exit_code == 0 => true,
         RunEnd::Finished(record) => {

@@ -19,6 +19,7 @@
 
 pub mod fifo;
 pub mod gdb;
+pub mod opcodes;
 pub mod render;
 pub mod symbols;
 /// The log counter, a crate of its own so that it is optimised in debug builds.
@@ -40,7 +41,7 @@ use gdb::RegionStart;
 use symbols::{SymbolTable, NO_SYMBOL};
 use trace::{Gate, TraceCounts};
 
-pub use render::{coverage_line, render_markdown, render_table};
+pub use render::{coverage_line, render_handlers, render_markdown, render_table};
 
 /// QEMU's log items the profile reads: every TB run logged (no chaining), TB runs, TB contents.
 pub const QEMU_LOG_ITEMS: &str = "nochain,exec,in_asm";
@@ -82,6 +83,12 @@ pub struct Profile {
     pub functions: Vec<FunctionShare>,
     /// Components by instructions, most first.
     pub components: Vec<ComponentShare>,
+    /// WAMR's interpreter loop by opcode handler, most first (see [`opcodes`]); empty when the
+    /// loop did not run or could not be broken down (then `handlers_error` says why).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handlers: Vec<opcodes::HandlerShare>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handlers_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,10 +121,27 @@ impl Profile {
         Some(100.0 * self.total_instructions as f64 / reported as f64)
     }
 
-    /// Keeps the `top` hottest functions (for reports; the shares stay those of the total).
+    /// Keeps the `top` hottest functions and handlers (for reports; the shares stay those of
+    /// the total).
     pub fn truncated(mut self, top: usize) -> Profile {
         self.functions.truncate(top);
+        self.handlers.truncate(top);
         self
+    }
+
+    /// The instructions of WAMR's interpreter loop (what handler shares are shares of).
+    pub fn interpreter_instructions(&self) -> u64 {
+        self.functions.iter().filter(|f| f.name == symbols::INTERPRETER_FUNCTION).map(|f| f.instructions).sum()
+    }
+
+    /// `instructions` as a percentage of the interpreter loop's.
+    pub fn loop_percent(&self, instructions: u64) -> f64 {
+        let total = self.interpreter_instructions();
+        if total == 0 {
+            0.0
+        } else {
+            100.0 * instructions as f64 / total as f64
+        }
     }
 }
 
@@ -214,7 +238,17 @@ pub fn profile_module(
         workload.push(' ');
         workload.push_str(arg);
     }
-    let profile = aggregate(&target.name, &workload, scope, &counts, &symbols, &by_map, reported);
+    let mut profile = aggregate(&target.name, &workload, scope, &counts, &symbols, &by_map, reported);
+    let in_loop: BTreeMap<u64, u64> = counts
+        .by_pc
+        .iter()
+        .filter(|(&pc, &n)| n > 0 && symbols.lookup(pc).is_some_and(|f| f.raw_name == symbols::INTERPRETER_FUNCTION))
+        .map(|(&pc, &n)| (pc, n))
+        .collect();
+    match opcodes::breakdown(target, executable, &in_loop) {
+        Ok(handlers) => profile.handlers = handlers,
+        Err(e) => profile.handlers_error = Some(format!("{e:#}")),
+    }
     Ok(Profiled { profile, output })
 }
 
@@ -301,6 +335,8 @@ pub fn aggregate(
         reported_instructions: reported,
         functions,
         components,
+        handlers: Vec::new(),
+        handlers_error: None,
     }
 }
 

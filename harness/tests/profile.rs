@@ -121,3 +121,26 @@ fn bad_requests_are_clear_errors() {
     assert_eq!(missing.status.code(), Some(2), "{}", text(&missing));
     assert!(text(&missing).contains("cannot read module"), "{}", text(&missing));
 }
+
+#[test]
+fn the_interpreter_loop_breaks_down_by_opcode_handler() {
+    let dir = tempfile::tempdir().unwrap();
+    let (said, region) = profile(&hot_loop(dir.path(), 100_000), &["--region", "--opcodes"]);
+    assert!(region.handlers_error.is_none(), "{:?}\n{said}", region.handlers_error);
+    // Every instruction of the loop is in some handler (or the dispatch), most first.
+    assert_eq!(region.handlers.iter().map(|h| h.instructions).sum::<u64>(), region.interpreter_instructions(), "{said}");
+    let mut sorted = region.handlers.clone();
+    sorted.sort_by_key(|h| std::cmp::Reverse(h.instructions));
+    assert_eq!(sorted, region.handlers, "most first");
+    // Two i32.add of the five arithmetic and compare ops per iteration.
+    let top: Vec<&str> = region.handlers.iter().take(5).map(|h| h.name.as_str()).collect();
+    assert!(top.iter().any(|name| name.split('/').any(|label| label == "WASM_OP_I32_ADD")), "{top:?}\n{said}");
+    assert!(top.iter().any(|name| name.contains("BR_IF")), "{top:?}\n{said}");
+    assert!(said.contains("by opcode handler:") && said.contains("WASM_OP_I32_ADD"), "{said}");
+
+    let missing = dir.path().join("no-firmware.elf");
+    let module = hot_loop(dir.path(), 10);
+    let output = xbench(&["profile", "--target", "riscv32", "--firmware", missing.to_str().unwrap(), module.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("no firmware ELF"), "{}", text(&output));
+}

@@ -68,7 +68,46 @@ pub fn render_table(profile: &Profile, top: usize) -> String {
     out
 }
 
-/// A Markdown table of the `top` hottest functions (for `bench.md`).
+/// The console table of the interpreter loop by opcode handler: rank, handler, instructions,
+/// share of the loop, cumulative share, share of the whole profile.
+pub fn render_handlers(profile: &Profile, top: usize) -> String {
+    let in_loop = profile.interpreter_instructions();
+    if profile.handlers.is_empty() {
+        return match &profile.handlers_error {
+            Some(e) => format!("interpreter loop by opcode handler: not available: {e}\n"),
+            None => "interpreter loop by opcode handler: the loop did not run\n".to_string(),
+        };
+    }
+    let mut out = format!("interpreter loop ({in_loop} instructions, {:.1} % of the profile) by opcode handler:\n", profile.percent(in_loop));
+    out.push_str(&format!("{:>4}  {:<56} {:>13} {:>7} {:>7} {:>7}\n", "rank", "handler", "instructions", "loop", "cum.", "total"));
+    let mut cumulative = 0;
+    for (rank, h) in profile.handlers.iter().take(top).enumerate() {
+        cumulative += h.instructions;
+        out.push_str(&format!(
+            "{:>4}  {:<56} {:>13} {:>6.1}% {:>6.1}% {:>6.1}%\n",
+            rank + 1,
+            fit(&h.name, 56),
+            h.instructions,
+            profile.loop_percent(h.instructions),
+            profile.loop_percent(cumulative),
+            profile.percent(h.instructions)
+        ));
+    }
+    if profile.handlers.len() > top {
+        let rest: u64 = profile.handlers[top..].iter().map(|h| h.instructions).sum();
+        out.push_str(&format!(
+            "{:>4}  {:<56} {:>13} {:>6.1}%\n",
+            "",
+            format!("({} other handlers)", profile.handlers.len() - top),
+            rest,
+            profile.loop_percent(rest)
+        ));
+    }
+    out
+}
+
+/// A Markdown table of the `top` hottest functions (for `bench.md`), then, when the profile has
+/// them, the interpreter loop's hottest opcode handlers.
 pub fn render_markdown(profile: &Profile, top: usize) -> String {
     let mut md = String::from("| rank | function | instructions | share | cumulative | component |\n| ---: | --- | ---: | ---: | ---: | --- |\n");
     let mut cumulative = 0;
@@ -83,6 +122,21 @@ pub fn render_markdown(profile: &Profile, top: usize) -> String {
             profile.percent(cumulative),
             f.component
         ));
+    }
+    if !profile.handlers.is_empty() {
+        md.push_str("\nInterpreter loop by opcode handler (share of the loop):\n\n| rank | handler | instructions | share of the loop | cumulative |\n| ---: | --- | ---: | ---: | ---: |\n");
+        let mut cumulative = 0;
+        for (rank, h) in profile.handlers.iter().take(top).enumerate() {
+            cumulative += h.instructions;
+            md.push_str(&format!(
+                "| {} | `{}` | {} | {:.1} % | {:.1} % |\n",
+                rank + 1,
+                fit(&h.name, 70).replace('|', "\\|"),
+                h.instructions,
+                profile.loop_percent(h.instructions),
+                profile.loop_percent(cumulative)
+            ));
+        }
     }
     md
 }
