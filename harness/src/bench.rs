@@ -82,6 +82,10 @@ pub struct TargetBench {
     /// measured region (the hottest functions only; see [`crate::profile`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<Profile>,
+    /// The same workload's region with the classic interpreter, when its firmware was built:
+    /// the two side by side say where the interpreters differ, handler by handler.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classic_profile: Option<Profile>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -263,6 +267,27 @@ pub fn build_guest(root: &Path) -> anyhow::Result<Vec<u8>> {
     std::fs::read(&module).with_context(|| format!("reading {}", module.display()))
 }
 
+/// Where a variant other than the fast firmware is built, and its binary's name.
+fn variant_build(root: &Path, target: &Target, variant: Variant) -> (PathBuf, &'static str) {
+    let firmware_dir = |suffix: &str| root.join("target/firmware").join(format!("{}-{suffix}", target.name));
+    match variant {
+        Variant::Classic => (firmware_dir("classic"), "xila-firmware"),
+        Variant::WithoutGraphics => (firmware_dir("without-graphics"), "xila-firmware"),
+        // The native benchmark firmware shares the fast firmware's target directory.
+        Variant::Fast => (firmware::target_dir(root, target), "xila-firmware"),
+        Variant::Native => (firmware::target_dir(root, target), "xila-bench"),
+    }
+}
+
+/// The executable [`build_variant`] builds for `variant` (the fast firmware's own for `Fast`).
+pub fn variant_executable(root: &Path, target: &Target, variant: Variant) -> PathBuf {
+    if variant == Variant::Fast {
+        return firmware::executable(root, target);
+    }
+    let (dir, bin) = variant_build(root, target, variant);
+    dir.join(&target.rust_target).join(PROFILE).join(bin)
+}
+
 /// Builds one variant's executable for an MCU target and returns its path.
 pub fn build_variant(root: &Path, target: &Target, variant: Variant) -> anyhow::Result<PathBuf> {
     if target.is_host() {
@@ -272,13 +297,7 @@ pub fn build_variant(root: &Path, target: &Target, variant: Variant) -> anyhow::
         return firmware::ensure_built(root, target);
     }
     let target_file = target.file.canonicalize().with_context(|| format!("target file {}", target.file.display()))?;
-    let (dir, bin) = match variant {
-        Variant::Classic => (root.join("target/firmware").join(format!("{}-classic", target.name)), "xila-firmware"),
-        Variant::WithoutGraphics => {
-            (root.join("target/firmware").join(format!("{}-without-graphics", target.name)), "xila-firmware")
-        }
-        _ => (firmware::target_dir(root, target), "xila-bench"),
-    };
+    let (dir, bin) = variant_build(root, target, variant);
     let mut command = Command::new(cargo());
     // The native workloads are compiled for the CPU the C code (WAMR) is compiled for, so that
     // both use the same FPU (Rust's `thumbv7em-none-eabihf` alone has no double-precision FPU,
@@ -307,7 +326,7 @@ pub fn build_variant(root: &Path, target: &Target, variant: Variant) -> anyhow::
     if !status.success() {
         bail!("building the {} firmware for `{}` failed (cargo said why, above)", variant.name(), target.name);
     }
-    let exe = dir.join(&target.rust_target).join(PROFILE).join(bin);
+    let exe = variant_executable(root, target, variant);
     if !exe.is_file() {
         bail!("cargo built `{}` but {} is missing", target.name, exe.display());
     }
@@ -524,6 +543,9 @@ fn profile_targets(
     let profiles = parallel(tasks, 1, |(i, target)| {
         let exe = firmware::executable(root, target);
         let profiles = profile_workload(target, &exe, module, workload);
+        // The classic interpreter's region too, when its firmware was built for this bench.
+        let classic_exe = variant_executable(root, target, Variant::Classic);
+        let classic = (options.classic && classic_exe.is_file()).then(|| profile_workload(target, &classic_exe, module, workload));
         match &profiles {
             Ok(region) => progress(&format!(
                 "{:<11} {:<10} profile  {}",
@@ -538,13 +560,21 @@ fn profile_targets(
             )),
             Err(e) => progress(&format!("{:<11} {:<10} profile  FAILED: {e}", target.name, workload)),
         }
-        (i, profiles)
+        if let Some(Err(e)) = &classic {
+            progress(&format!("{:<11} {:<10} profile  classic FAILED: {e}", target.name, workload));
+        }
+        (i, (profiles, classic))
     });
-    for (i, profiles) in profiles {
+    for (i, (profiles, classic)) in profiles {
         let Some(bench) = report.targets.get_mut(i) else { continue };
         match profiles {
             Ok(region) => bench.profile = Some(region),
             Err(e) => bench.problems.push(format!("profile of {workload}: {e}")),
+        }
+        match classic {
+            Some(Ok(region)) => bench.classic_profile = Some(region),
+            Some(Err(e)) => bench.problems.push(format!("classic profile of {workload}: {e}")),
+            None => {}
         }
     }
 }
@@ -1260,6 +1290,14 @@ pub fn render_markdown(report: &BenchReport) -> String {
             md.push('\n');
             let parts: Vec<String> = p.components.iter().map(|c| format!("{} {:.1} %", c.name, p.percent(c.instructions))).collect();
             md.push_str(&format!("By component: {}.\n\n", parts.join(", ")));
+        }
+        if let Some(p) = &t.classic_profile {
+            md.push_str(&format!(
+                "The same region with the classic interpreter ({}):\n\n",
+                profile::coverage_line(p)
+            ));
+            md.push_str(&profile::render_markdown(p, PROFILE_TOP));
+            md.push('\n');
         }
         if let Some(o) = &t.overhead {
             md.push_str(&format!(
