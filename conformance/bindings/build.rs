@@ -33,6 +33,8 @@ fn main() {
             let pname = format!("{pname}_");
             let (ty, value) = match kind {
                 "object" => ("Object", format!("{pname}.0 as i32")),
+                "series" => ("Series", format!("{pname}.0 as i32")),
+                "series_or_null" => ("Option<Series>", format!("{pname}.map_or(0, |s| s.0) as i32")),
                 "string" => ("&core::ffi::CStr", format!("{pname}.as_ptr() as i32")),
                 "bool" => ("bool", format!("{pname} as i32")),
                 "color" => ("u32", format!("{pname} as i32")),
@@ -44,6 +46,7 @@ fn main() {
         let (ret_ty, size) = match ret {
             "void" => ("()", 0),
             "object" => ("Object", 4),
+            "series" => ("Option<Series>", 4),
             "bool" => ("bool", 1),
             "color" => ("u32", 4),
             "i8" | "u8" => ("i32", 1),
@@ -53,6 +56,7 @@ fn main() {
         let convert = match (ret, size) {
             ("void", _) => "()".to_string(),
             ("object", _) => "Object(u32::from_le_bytes(out))".into(),
+            ("series", _) => "Some(Series(u32::from_le_bytes(out))).filter(|s| s.0 != 0)".into(),
             ("bool", _) => "out[0] != 0".into(),
             ("color", _) => "u32::from_le_bytes(out)".into(),
             ("u32", _) => "u32::from_le_bytes(out) as i32".into(),

@@ -196,6 +196,11 @@ enum Kind {
     Str,
     Color,
     StyleValue,
+    /// A chart's series (`*mut`/`*const lv_chart_series_t`), named by a handle from the proxy's
+    /// series table; only in functions whose first parameter is the chart (class-checked).
+    Series,
+    /// As `Series`, but handle 0 is NULL: `lv_chart_get_series_next`'s "from the first".
+    SeriesOrNull,
     Unsupported(String),
 }
 
@@ -206,6 +211,8 @@ enum Ret {
     Bool,
     Object,
     Color,
+    /// A series of the chart that is the first parameter; 0 for NULL.
+    Series,
     Unsupported(String),
 }
 
@@ -285,7 +292,7 @@ fn resolve(api: &Api, ty: &syn::Type) -> syn::Type {
     let mut ty = ty.clone();
     for _ in 0..16 {
         let Some(name) = last_ident(&ty) else { break };
-        if matches!(name.as_str(), "lv_obj_t" | "lv_color_t" | "lv_style_value_t" | "c_char") {
+        if matches!(name.as_str(), "lv_obj_t" | "lv_color_t" | "lv_style_value_t" | "lv_chart_series_t" | "c_char") {
             break;
         }
         match api.aliases.get(&name) {
@@ -303,6 +310,7 @@ fn kind_of(api: &Api, ty: &syn::Type) -> Kind {
             let inner = resolve(api, &pointer.elem);
             match last_ident(&inner).as_deref() {
                 Some("lv_obj_t") | Some("_lv_obj_t") => Kind::Object,
+                Some("lv_chart_series_t") => Kind::Series,
                 Some("c_char") if pointer.const_token.is_some() => Kind::Str,
                 _ => Kind::Unsupported(render(&ty)),
             }
@@ -328,6 +336,7 @@ fn ret_of(api: &Api, output: &syn::ReturnType) -> Ret {
             Kind::Bool => Ret::Bool,
             Kind::Object => Ret::Object,
             Kind::Color => Ret::Color,
+            Kind::Series | Kind::SeriesOrNull => Ret::Series,
             Kind::Str => Ret::Unsupported("*const c_char".into()),
             Kind::StyleValue => Ret::Unsupported("lv_style_value_t".into()),
             Kind::Unsupported(text) => Ret::Unsupported(text),
@@ -393,7 +402,11 @@ fn function_list(api: &Api) -> Vec<Function> {
                 syn::Pat::Ident(ident) => ident.ident.to_string(),
                 _ => format!("arg{index}"),
             };
-            params.push((name, kind_of(api, &typed.ty)));
+            let mut kind = kind_of(api, &typed.ty);
+            if matches!(kind, Kind::Series) && c == "lv_chart_get_series_next" && name == "ser" {
+                kind = Kind::SeriesOrNull;
+            }
+            params.push((name, kind));
         }
         let ret = ret_of(api, &signature.output);
         let mut classes = BTreeMap::new();
@@ -445,6 +458,13 @@ fn function_list(api: &Api) -> Vec<Function> {
         if let Ret::Unsupported(text) = &ret {
             unsupported.get_or_insert_with(|| format!("returns {text}"));
         }
+        // A series is checked against the chart it is passed with: the first parameter, which
+        // must be class-checked as a chart.
+        let has_series = matches!(ret, Ret::Series)
+            || params.iter().any(|(_, kind)| matches!(kind, Kind::Series | Kind::SeriesOrNull));
+        if has_series && classes.get(&0).map(String::as_str) != Some("lv_chart_class") {
+            unsupported.get_or_insert_with(|| "series outside a chart function".into());
+        }
         if params.len() > 7 {
             unsupported = Some(format!("{} parameters (at most 7)", params.len()));
         }
@@ -465,6 +485,8 @@ fn kind_text(kind: &Kind) -> String {
         Kind::Str => "string".into(),
         Kind::Color => "color".into(),
         Kind::StyleValue => "style_value".into(),
+        Kind::Series => "series".into(),
+        Kind::SeriesOrNull => "series_or_null".into(),
         Kind::Unsupported(text) => format!("<{text}>"),
     }
 }
@@ -476,6 +498,7 @@ fn ret_text(ret: &Ret) -> String {
         Ret::Bool => "bool".into(),
         Ret::Object => "object".into(),
         Ret::Color => "color".into(),
+        Ret::Series => "series".into(),
         Ret::Unsupported(text) => format!("<{text}>"),
     }
 }
@@ -589,6 +612,14 @@ fn render_dispatch(list: &[Function]) -> String {
                     call_args.push(format!("p{i}"));
                     format!("let p{i} = m.style_value(a[{}], a[{i}])?;", prop_index.unwrap_or(0))
                 }
+                Kind::Series => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = m.series(p0, a[{i}])?;")
+                }
+                Kind::SeriesOrNull => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = if a[{i}] == 0 {{ core::ptr::null_mut() }} else {{ m.series(p0, a[{i}])? }};")
+                }
                 Kind::Unsupported(_) => unreachable!(),
             };
             let _ = writeln!(out, "            {line}");
@@ -607,6 +638,10 @@ fn render_dispatch(list: &[Function]) -> String {
             ),
             Ret::Color => format!(
                 "let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write(slot, &color_out(unsafe {{ r.full }}).to_le_bytes())"
+            ),
+            Ret::Series => format!(
+                "let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write_series(slot, p0, r, {})",
+                c == "lv_chart_add_series"
             ),
             Ret::Unsupported(_) => unreachable!(),
         };

@@ -5,6 +5,11 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Object(pub u32);
 
+/// A chart series handle from the host's series table (never a host address); valid only with
+/// its chart, while the series is in the chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Series(pub u32);
+
 /// A non-zero dispatcher error number (runtime/lvgl-sys/src/lib.rs, `dispatch::Error`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Error(pub i32);

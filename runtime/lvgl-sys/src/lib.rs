@@ -37,7 +37,9 @@ pub mod dispatch {
         Misaligned = 6,
         /// A string has no NUL terminator before the end of linear memory.
         UnterminatedString = 7,
-        /// An object handle is 0, was never handed out, or its object was deleted.
+        /// An object handle is 0, was never handed out, or its object was deleted; or a series
+        /// handle is not one of the given chart's series now (another chart's, removed, its
+        /// chart deleted, made up).
         InvalidHandle = 8,
         /// An object handle names an object of another class than the function needs.
         WrongClass = 9,
@@ -84,6 +86,12 @@ pub mod dispatch {
         fn write(&mut self, slot: Slot, bytes: &[u8]) -> Result<(), Error>;
         /// Registers `object` (if new) and writes its handle (0 for none).
         fn write_object(&mut self, slot: Slot, object: *mut lv_obj_t) -> Result<(), Error>;
+        /// The series behind `handle`, accepted only if it is in `chart`'s series list now
+        /// (`chart` is a live, class-checked chart); else `InvalidHandle`.
+        fn series(&mut self, chart: *mut lv_obj_t, handle: u32) -> Result<*mut lv_chart_series_t, Error>;
+        /// Writes the handle of `series`, a series of `chart` that LVGL just returned (0 for
+        /// NULL); `fresh`: just created by `lv_chart_add_series`, so never an older handle's.
+        fn write_series(&mut self, slot: Slot, chart: *mut lv_obj_t, series: *mut lv_chart_series_t, fresh: bool) -> Result<(), Error>;
         /// Runs one of Xila's extras (arity already checked).
         fn extra(&mut self, extra: Extra, a: &[u32; 7], result: u32) -> Result<(), Error>;
     }

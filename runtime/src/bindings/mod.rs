@@ -15,6 +15,11 @@
 //!   valid from its registration until its object is deleted (by `object_delete`, by a parent's
 //!   deletion or `object_clean`: LVGL's DELETE event retires it); a widget function's object
 //!   must be of that widget's class;
+//! - chart series are named by handles from a second per-instance table ([`SeriesTable`]): a
+//!   series handle is accepted only with the chart it was handed out for (by object handle,
+//!   never reused) and only while its pointer is in that chart's series list, walked with
+//!   `lv_chart_get_series_next` before the stored pointer is ever dereferenced; so a series of
+//!   another chart, a removed one or one of a deleted chart is an invalid handle;
 //! - no guest value is used as a host address; style values that would carry one are refused.
 //!
 //! Input: a pointer input device reads the events the job injects ([`inject`]). Its read
@@ -39,6 +44,8 @@ pub const HOR_RES: usize = 320;
 pub const VER_RES: usize = 240;
 /// Live handles one instance may hold.
 const MAX_HANDLES: usize = 4096;
+/// Live series handles one instance may hold.
+const MAX_SERIES: usize = 1024;
 /// Events kept for `window_pop_event`.
 const MAX_EVENTS: usize = 64;
 
@@ -50,6 +57,51 @@ struct Graphics {
     instance: wamr::wasm_module_inst_t,
     handles: BTreeMap<u32, *mut lv::lv_obj_t>,
     next_handle: u32,
+    series: SeriesTable,
+}
+
+/// The series handles handed out to the current instance: handle to (the chart's object
+/// handle, the series' address). The address is only ever compared, never dereferenced: a
+/// series is used only after its address has been found in its chart's live series list.
+struct SeriesTable {
+    entries: BTreeMap<u32, (u32, usize)>,
+    next: u32,
+}
+
+impl SeriesTable {
+    const fn new() -> Self {
+        SeriesTable { entries: BTreeMap::new(), next: 1 }
+    }
+
+    /// The address behind `handle` if it was handed out for the chart with object handle
+    /// `chart` and `in_list` (the chart's series list, walked by the caller) holds it now.
+    fn lookup(&self, handle: u32, chart: u32, in_list: impl FnOnce(usize) -> bool) -> Option<usize> {
+        let &(owner, address) = self.entries.get(&handle)?;
+        (owner == chart && in_list(address)).then_some(address)
+    }
+
+    /// The handle for a series LVGL just returned for `chart`: the existing one unless `fresh`
+    /// (just created: an older handle with the same address names a freed series, whose
+    /// address LVGL reused, and is dropped).
+    fn handle_for(&mut self, chart: u32, address: usize, fresh: bool) -> Result<u32, Error> {
+        if fresh {
+            self.entries.retain(|_, entry| entry.1 != address);
+        } else if let Some((&handle, _)) = self.entries.iter().find(|(_, entry)| **entry == (chart, address)) {
+            return Ok(handle);
+        }
+        if self.entries.len() >= MAX_SERIES || self.next == u32::MAX {
+            return Err(Error::OutOfMemory);
+        }
+        let handle = self.next;
+        self.next += 1;
+        self.entries.insert(handle, (chart, address));
+        Ok(handle)
+    }
+
+    /// Forgets the series of charts that `live` says are gone.
+    fn retain_charts(&mut self, live: impl Fn(u32) -> bool) {
+        self.entries.retain(|_, entry| live(entry.0));
+    }
 }
 
 static GRAPHICS: Global<Graphics> = Global::new(Graphics {
@@ -59,6 +111,7 @@ static GRAPHICS: Global<Graphics> = Global::new(Graphics {
     instance: core::ptr::null_mut(),
     handles: BTreeMap::new(),
     next_handle: 1,
+    series: SeriesTable::new(),
 });
 
 /// What LVGL's event callback records while LVGL runs (kept apart from GRAPHICS, which the
@@ -260,9 +313,27 @@ unsafe extern "C" fn on_event(event: *mut lv::lv_event_t) {
 
 fn retire_deleted(graphics: &mut Graphics) {
     let deleted = PENDING.with(|pending| core::mem::take(&mut pending.deleted));
+    if deleted.is_empty() {
+        return;
+    }
     for handle in deleted {
         graphics.handles.remove(&handle);
     }
+    let handles = &graphics.handles;
+    graphics.series.retain_charts(|chart| handles.contains_key(&chart));
+}
+
+/// Whether `address` is one of `chart`'s series now (only LVGL's own list is read).
+fn chart_has_series(chart: *mut lv::lv_obj_t, address: usize) -> bool {
+    // SAFETY: chart is a live chart; the list's nodes are live series.
+    let mut current = unsafe { lv::lv_chart_get_series_next(chart, core::ptr::null()) };
+    while !current.is_null() {
+        if current as usize == address {
+            return true;
+        }
+        current = unsafe { lv::lv_chart_get_series_next(chart, current) };
+    }
+    false
 }
 
 struct Call<'a> {
@@ -400,6 +471,34 @@ impl Marshal for Call<'_> {
         self.write(slot, &handle.to_le_bytes())
     }
 
+    fn series(&mut self, chart: *mut lv::lv_obj_t, handle: u32) -> Result<*mut lv::lv_chart_series_t, Error> {
+        // SAFETY: chart is a live object from the handle table, so registered.
+        let chart_handle = unsafe { (*chart).user_data } as usize as u32;
+        let address = self
+            .graphics
+            .series
+            .lookup(handle, chart_handle, |address| chart_has_series(chart, address))
+            .ok_or(Error::InvalidHandle)?;
+        Ok(address as *mut lv::lv_chart_series_t)
+    }
+
+    fn write_series(
+        &mut self,
+        slot: Slot,
+        chart: *mut lv::lv_obj_t,
+        series: *mut lv::lv_chart_series_t,
+        fresh: bool,
+    ) -> Result<(), Error> {
+        let handle = if series.is_null() {
+            0
+        } else {
+            // SAFETY: as in `series`.
+            let chart_handle = unsafe { (*chart).user_data } as usize as u32;
+            self.graphics.series.handle_for(chart_handle, series as usize, fresh)?
+        };
+        self.write(slot, &handle.to_le_bytes())
+    }
+
     fn extra(&mut self, extra: Extra, a: &[u32; 7], result: u32) -> Result<(), Error> {
         match extra {
             Extra::WindowCreate => {
@@ -499,6 +598,7 @@ extern "C" fn xila_graphics_call(
             // A new instance: none of the previous one's handles are its own.
             graphics.instance = instance;
             graphics.handles.clear();
+            graphics.series.entries.clear();
             PENDING.with(|pending| pending.events.clear());
         }
         start(graphics)?;
@@ -530,4 +630,56 @@ pub(crate) fn register() -> bool {
         // SAFETY: the array and its strings are 'static; the runtime is initialised.
         unsafe { wamr::wasm_runtime_register_natives(c"host".as_ptr(), symbols.as_mut_ptr(), symbols.len() as u32) }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_handles_are_tied_to_their_chart_and_list() {
+        let mut table = SeriesTable::new();
+        let a = table.handle_for(7, 0x1000, true).unwrap();
+        let b = table.handle_for(7, 0x2000, true).unwrap();
+        assert!(a != 0 && b != 0 && a != b);
+        // Found again by get_series_next: the same handle.
+        assert_eq!(table.handle_for(7, 0x1000, false), Ok(a));
+        assert_eq!(table.lookup(a, 7, |address| address == 0x1000), Some(0x1000));
+        // Another chart, or not in the list (removed): rejected, and the list decides.
+        assert_eq!(table.lookup(a, 8, |_| true), None);
+        assert_eq!(table.lookup(a, 7, |_| false), None);
+        // Made-up numbers.
+        assert_eq!(table.lookup(0, 7, |_| true), None);
+        assert_eq!(table.lookup(b + 1000, 7, |_| true), None);
+    }
+
+    #[test]
+    fn a_reused_address_gets_a_new_handle_and_the_old_one_dies() {
+        let mut table = SeriesTable::new();
+        let old = table.handle_for(7, 0x1000, true).unwrap();
+        // Removed, then a new series allocated at the same address.
+        let new = table.handle_for(7, 0x1000, true).unwrap();
+        assert_ne!(old, new);
+        assert_eq!(table.lookup(old, 7, |_| true), None);
+        assert_eq!(table.lookup(new, 7, |_| true), Some(0x1000));
+    }
+
+    #[test]
+    fn a_deleted_chart_takes_its_series_handles() {
+        let mut table = SeriesTable::new();
+        let a = table.handle_for(7, 0x1000, true).unwrap();
+        let b = table.handle_for(9, 0x3000, true).unwrap();
+        table.retain_charts(|chart| chart != 7);
+        assert_eq!(table.lookup(a, 7, |_| true), None);
+        assert_eq!(table.lookup(b, 9, |_| true), Some(0x3000));
+    }
+
+    #[test]
+    fn the_table_is_bounded() {
+        let mut table = SeriesTable::new();
+        for address in 0..MAX_SERIES {
+            table.handle_for(1, 0x10 * (address + 1), true).unwrap();
+        }
+        assert_eq!(table.handle_for(1, 0x10 * (MAX_SERIES + 1), true), Err(Error::OutOfMemory));
+    }
 }

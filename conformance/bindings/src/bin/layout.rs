@@ -1,4 +1,4 @@
-//! Flex layout, a table, a chart and style properties through the dispatcher: values read back
+//! Flex layout, a table, a chart with series and style properties through the dispatcher: values read back
 //! where LVGL can give them, and the frame (compared with its golden) for the rest.
 use conformance_bindings::*;
 
@@ -43,14 +43,31 @@ fn main() {
     object_set_pos(table, 10, 76).expect("object_set_pos");
     println!("table: {} rows", table_get_row_count(table).unwrap());
 
-    // A line chart's frame: type, point count and range (series need host pointers, which the
-    // proxy does not hand out).
+    // A line chart: type, point count, range, and two series (handles from the proxy's series
+    // table): a red rising one fed point by point, a green falling one set by index.
     let chart = chart_create(window).expect("chart_create");
     object_set_size(chart, 130, 100).expect("object_set_size");
     object_set_pos(chart, 175, 80).expect("object_set_pos");
     chart_set_type(chart, CHART_TYPE_LINE).expect("chart_set_type");
     chart_set_point_count(chart, 8).expect("chart_set_point_count");
     chart_set_range(chart, CHART_AXIS_PRIMARY_Y, 0, 100).expect("chart_set_range");
+    let rising = chart_add_series(chart, 0xE53935, CHART_AXIS_PRIMARY_Y).expect("chart_add_series").expect("a series");
+    let falling = chart_add_series(chart, 0x43A047, CHART_AXIS_PRIMARY_Y).expect("chart_add_series").expect("a series");
+    for value in [10, 20, 15, 40, 35, 60, 70, 90] {
+        chart_set_next_value(chart, rising, value).expect("chart_set_next_value");
+    }
+    chart_set_all_value(chart, falling, 50).expect("chart_set_all_value");
+    for (id, value) in [(0, 90), (2, 70), (4, 45), (6, 25), (7, 5)] {
+        chart_set_value_by_id(chart, falling, id, value).expect("chart_set_value_by_id");
+    }
+    let mut walked = Vec::new();
+    let mut next = chart_get_series_next(chart, None).expect("chart_get_series_next");
+    while let Some(series) = next {
+        walked.push(series);
+        next = chart_get_series_next(chart, Some(series)).expect("chart_get_series_next");
+    }
+    println!("chart series: {}, walked newest first: {}", walked.len(), walked == [falling, rising]);
+    println!("rising start point after 8 values: {}", chart_get_x_start_point(chart, rising).unwrap());
     println!("window children: {}", object_get_child_count(window).unwrap());
     println!("layout ok");
 }

@@ -89,6 +89,36 @@ fn main() {
     check("style value width", raw(local, &[label.0 as i32, 1, 50, 0], 4, 0), 0);
     check("unsupported signature", raw(function::OBJECT_ADD_STYLE as i32, &[label.0 as i32, 0x1000, 0], 3, 0), UNSUPPORTED_FUNCTION);
 
+    // Series handles: valid only with their chart, while in its series list.
+    let chart = chart_create(window).unwrap();
+    let other = chart_create(window).unwrap();
+    let series = chart_add_series(chart, 0xFF0000, 0).unwrap().unwrap();
+    let theirs = chart_add_series(other, 0x00FF00, 0).unwrap().unwrap();
+    let next_value = function::CHART_SET_NEXT_VALUE as i32;
+    let series_next = function::CHART_GET_SERIES_NEXT as i32;
+    check("series valid", raw(next_value, &[chart.0 as i32, series.0 as i32, 5], 3, 0), 0);
+    check("series of another chart", raw(next_value, &[chart.0 as i32, theirs.0 as i32, 5], 3, 0), INVALID_HANDLE);
+    check("series 0", raw(next_value, &[chart.0 as i32, 0, 5], 3, 0), INVALID_HANDLE);
+    check("series forged", raw(next_value, &[chart.0 as i32, 0x1234_5678, 5], 3, 0), INVALID_HANDLE);
+    check("series next", raw(next_value, &[chart.0 as i32, theirs.0 as i32 + 1000, 5], 3, 0), INVALID_HANDLE);
+    check("series with a label", raw(next_value, &[label.0 as i32, series.0 as i32, 5], 3, 0), WRONG_CLASS);
+    check("series next from 0", raw(series_next, &[chart.0 as i32, 0], 2, result), 0);
+    println!("first series is the series: {}", out[0] == series.0);
+    chart_remove_series(chart, series).unwrap();
+    check("series removed", raw(next_value, &[chart.0 as i32, series.0 as i32, 5], 3, 0), INVALID_HANDLE);
+    check("series removed twice", raw(function::CHART_REMOVE_SERIES as i32, &[chart.0 as i32, series.0 as i32], 2, 0), INVALID_HANDLE);
+    check("series next after removed", raw(series_next, &[chart.0 as i32, series.0 as i32], 2, result), INVALID_HANDLE);
+    let again = chart_add_series(chart, 0x0000FF, 0).unwrap().unwrap();
+    println!("new series differs from removed: {}", again != series);
+    check("removed series after a new one", raw(next_value, &[chart.0 as i32, series.0 as i32, 5], 3, 0), INVALID_HANDLE);
+    check("new series", raw(next_value, &[chart.0 as i32, again.0 as i32, 5], 3, 0), 0);
+    object_delete(other).unwrap();
+    let third = chart_create(window).unwrap();
+    let _fourth_series = chart_add_series(third, 0x00FFFF, 0).unwrap().unwrap();
+    check("series of a deleted chart", raw(next_value, &[third.0 as i32, theirs.0 as i32, 5], 3, 0), INVALID_HANDLE);
+    check("series of a deleted chart, live chart", raw(next_value, &[chart.0 as i32, theirs.0 as i32, 5], 3, 0), INVALID_HANDLE);
+    check("series with the deleted chart", raw(next_value, &[other.0 as i32, theirs.0 as i32, 5], 3, 0), INVALID_HANDLE);
+
     println!("module still running: {}", object_get_width(label).is_ok());
     println!("security done");
 }
