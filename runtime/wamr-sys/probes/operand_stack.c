@@ -26,10 +26,3 @@ xila_operand_stack_used(wasm_module_inst_t instance)
     return (uint32)((const uint8 *)word - env->wasm_stack.bottom);
 }
 
-/* The operand stack's size, as WAMR allocated it. */
-uint32
-xila_operand_stack_size(wasm_module_inst_t instance)
-{
-    WASMExecEnv *env = (WASMExecEnv *)wasm_runtime_get_exec_env_singleton(instance);
-    return env ? (uint32)(env->wasm_stack.top_boundary - env->wasm_stack.bottom) : 0;
-}

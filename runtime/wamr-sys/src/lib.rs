@@ -17,6 +17,4 @@ extern "C" {
     /// Bytes of `instance`'s operand stack used so far (`probes/operand_stack.c`): the highest
     /// non-zero word of the zeroed stack WAMR allocated.
     pub fn xila_operand_stack_used(instance: wasm_module_inst_t) -> u32;
-    /// The size of `instance`'s operand stack.
-    pub fn xila_operand_stack_size(instance: wasm_module_inst_t) -> u32;
 }
