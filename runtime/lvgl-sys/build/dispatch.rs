@@ -1,0 +1,389 @@
+//! The dispatcher's marshalling code, generated from the table: for every function, how each
+//! guest value is checked and converted before LVGL runs, how the result is written back, or
+//! why the function is refused (error 3). docs/graphics-abi.md is the contract this follows.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use crate::table::{last_ident, Api, Function, EXTRAS};
+
+/// How one parameter travels.
+#[derive(Clone, Debug)]
+enum Kind {
+    /// An integer that must fit the C type (a Rust primitive name).
+    Int(&'static str),
+    /// One of an enumeration's values, or for a flag set any combination of its bits.
+    Enum(String),
+    Bool,
+    /// An object handle; with the class the object must have.
+    Object(Option<String>),
+    /// A NUL-terminated UTF-8 string that LVGL copies.
+    Str,
+    /// The format of a variadic function, called without arguments: text without conversions.
+    Format,
+    /// A style, named by the guest's address; the host's own copy is passed.
+    Style,
+    Color,
+    Color32,
+    Color16,
+    /// A style value for the property in parameter `prop`.
+    StyleValue(usize),
+    /// A series handle of the chart in parameter 0; `true`: 0 means NULL.
+    Series(bool),
+    /// `lv_buttonmatrix_set_map`'s map, copied into memory the instance owns.
+    ButtonMap,
+}
+
+/// How a result travels.
+#[derive(Clone, Debug)]
+enum Ret {
+    Void,
+    /// An integer of the C type, written in the guest type's size.
+    Int(&'static str),
+    /// An enumeration: 4 bytes, as a C enum is on wasm32.
+    Enum,
+    Bool,
+    Object,
+    Color,
+    Color32,
+    /// A series of the chart in parameter 0 (0 for NULL); `true`: just created.
+    Series(bool),
+}
+
+pub struct Plan {
+    params: Vec<Kind>,
+    ret: Ret,
+}
+
+/// Functions whose string LVGL keeps a pointer to instead of copying it: the guest could change
+/// the text under LVGL's feet, or free it.
+const KEEPS_STRING: &[&str] = &["lv_dropdown_set_text", "lv_textarea_set_accepted_chars"];
+
+fn primitive(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "i8" | "c_schar" => "i8",
+        "u8" | "c_uchar" | "c_char" => "u8",
+        "i16" | "c_short" => "i16",
+        "u16" | "c_ushort" => "u16",
+        "i32" | "c_int" => "i32",
+        "u32" | "c_uint" => "u32",
+        "usize" => "usize",
+        _ => return None,
+    })
+}
+
+/// Follows aliases to a name the dispatcher knows, stopping at enumerations.
+fn resolve(api: &Api, ty: &syn::Type) -> syn::Type {
+    let mut ty = ty.clone();
+    for _ in 0..16 {
+        let Some(name) = last_ident(&ty) else { break };
+        if api.enumeration(&name).is_some()
+            || matches!(name.as_str(), "lv_obj_t" | "lv_color_t" | "lv_color32_t" | "lv_color16_t" | "lv_style_value_t" | "lv_style_t" | "lv_chart_series_t" | "c_char")
+        {
+            break;
+        }
+        match api.aliases.get(&name) {
+            Some(next) => ty = next.clone(),
+            None => break,
+        }
+    }
+    ty
+}
+
+fn kind_of(api: &Api, ty: &syn::Type) -> Result<Kind, String> {
+    let ty = resolve(api, ty);
+    match &ty {
+        syn::Type::Ptr(pointer) => {
+            let inner = resolve(api, &pointer.elem);
+            let constant = pointer.const_token.is_some();
+            match last_ident(&inner).as_deref() {
+                Some("lv_obj_t" | "_lv_obj_t") => Ok(Kind::Object(None)),
+                Some("lv_style_t") => Ok(Kind::Style),
+                Some("lv_chart_series_t") => Ok(Kind::Series(false)),
+                Some("c_char") if constant => Ok(Kind::Str),
+                _ => Err(format!("a pointer to {}", crate::table::xila_type(&pointer.elem))),
+            }
+        }
+        syn::Type::Path(_) => {
+            let name = last_ident(&ty).unwrap_or_default();
+            if api.enumeration(&name).is_some() {
+                return Ok(Kind::Enum(name));
+            }
+            match name.as_str() {
+                "bool" => Ok(Kind::Bool),
+                "lv_color_t" => Ok(Kind::Color),
+                "lv_color32_t" => Ok(Kind::Color32),
+                "lv_color16_t" => Ok(Kind::Color16),
+                "lv_style_value_t" => Ok(Kind::StyleValue(usize::MAX)),
+                other => primitive(other).map(Kind::Int).ok_or_else(|| format!("a {} by value", crate::table::xila_type(&ty))),
+            }
+        }
+        other => Err(format!("type {}", crate::table::xila_type(other))),
+    }
+}
+
+fn ret_of(api: &Api, output: Option<&syn::Type>) -> Result<Ret, String> {
+    let Some(ty) = output else { return Ok(Ret::Void) };
+    Ok(match kind_of(api, ty).map_err(|why| format!("returns {why}"))? {
+        Kind::Int(primitive) => Ret::Int(primitive),
+        Kind::Enum(_) => Ret::Enum,
+        Kind::Bool => Ret::Bool,
+        Kind::Object(_) => Ret::Object,
+        Kind::Color => Ret::Color,
+        Kind::Color32 => Ret::Color32,
+        Kind::Series(_) => Ret::Series(false),
+        Kind::Str | Kind::Format => return Err("returns a host string".into()),
+        Kind::StyleValue(_) => return Err("returns a style value, which may be a host address".into()),
+        other => return Err(format!("returns {other:?}")),
+    })
+}
+
+/// The widget family whose functions take that widget first (LVGL casts it without checking).
+fn family_class(api: &Api, c: &str) -> Option<String> {
+    let family = c.strip_prefix("lv_")?.split('_').next()?;
+    if matches!(family, "obj" | "style" | "color" | "point" | "coord" | "screen" | "subject") {
+        return None;
+    }
+    let symbol = format!("lv_{family}_class");
+    api.statics.contains(&symbol).then_some(symbol)
+}
+
+pub fn plan(api: &Api, function: &Function) -> Result<Plan, String> {
+    let variadic = function.variadic;
+    let Some(c) = function.c.as_deref() else { return Ok(Plan { params: Vec::new(), ret: Ret::Void }) };
+    if KEEPS_STRING.contains(&c) || c.contains("_static") {
+        return Err("LVGL keeps the guest's pointer".into());
+    }
+    let mut params = Vec::new();
+    for (index, (name, ty)) in function.params.iter().enumerate() {
+        let mut kind = if c == "lv_buttonmatrix_set_map" && name == "map" {
+            Kind::ButtonMap
+        } else {
+            kind_of(api, ty).map_err(|why| format!("parameter {name} is {why}"))?
+        };
+        match &mut kind {
+            Kind::Object(class) => {
+                if index == 0 && !c.ends_with("_create") {
+                    *class = family_class(api, c);
+                }
+                if name == "page" && c.starts_with("lv_menu_") {
+                    *class = Some("lv_menu_page_class".into());
+                }
+                if name == "ta" {
+                    *class = Some("lv_textarea_class".into());
+                }
+                if let Some(symbol) = class {
+                    if !api.statics.contains(symbol.as_str()) {
+                        return Err(format!("no class {symbol} to check"));
+                    }
+                }
+            }
+            Kind::Str if variadic => kind = Kind::Format,
+            Kind::StyleValue(prop) => {
+                *prop = function.params.iter().position(|(name, _)| name == "prop").ok_or("a style value without its property")?;
+            }
+            Kind::Series(nullable) => *nullable = c == "lv_chart_get_series_next" && name == "ser",
+            _ => {}
+        }
+        params.push(kind);
+    }
+    if variadic && !params.iter().any(|kind| matches!(kind, Kind::Format)) {
+        return Err("variadic".into());
+    }
+    let mut ret = ret_of(api, function.output.as_ref())?;
+    if let Ret::Series(fresh) = &mut ret {
+        *fresh = c == "lv_chart_add_series";
+    }
+    // A series is checked against the chart it is passed with: parameter 0, class-checked.
+    let has_series = matches!(ret, Ret::Series(_)) || params.iter().any(|kind| matches!(kind, Kind::Series(_)));
+    if has_series && !matches!(params.first(), Some(Kind::Object(Some(class))) if class == "lv_chart_class") {
+        return Err("a series outside a chart function".into());
+    }
+    if params.len() > 7 {
+        return Err(format!("{} parameters (at most 7)", params.len()));
+    }
+    Ok(Plan { params, ret })
+}
+
+/// Whether an enumeration is a set of flags (its values combine bits of its single-bit values).
+fn is_flag_set(values: &[(String, i64)]) -> bool {
+    let bits: i64 = values.iter().map(|(_, v)| *v).filter(|v| *v > 0 && v & (v - 1) == 0).fold(0, |a, v| a | v);
+    bits.count_ones() >= 3 && values.iter().all(|(_, v)| *v >= 0 && v & !bits == 0)
+}
+
+fn camel(name: &str) -> String {
+    name.split('_')
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The dispatcher: constants, the per-enumeration checks, and `call`.
+pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "/// Functions in the table; numbers run from 0 to this - 1.\npub const FUNCTION_COUNT: u32 = {};", list.len());
+    let supported = plans.iter().filter(|plan| plan.is_ok()).count();
+    let _ = writeln!(out, "/// Functions whose signature the dispatcher marshals (the extras included).\npub const SUPPORTED_COUNT: u32 = {supported};");
+    out.push_str("/// Guest names, by number.\npub static NAMES: [&str; FUNCTION_COUNT as usize] = [\n");
+    for function in list {
+        let _ = writeln!(out, "    {:?},", function.guest);
+    }
+    out.push_str("];\n\n");
+
+    // One check per enumeration that a supported function takes.
+    let mut enums = BTreeSet::new();
+    for plan in plans.iter().flatten() {
+        for kind in &plan.params {
+            if let Kind::Enum(name) = kind {
+                enums.insert(name.clone());
+            }
+        }
+    }
+    for name in &enums {
+        let values = api.enumeration(name).unwrap_or_default();
+        let _ = writeln!(out, "/// A value of `{name}` (LVGL 9.3), else `InvalidArgument`.\n#[allow(non_snake_case)]\nfn enum_{name}(raw: u32) -> Result<{name}, Error> {{");
+        if is_flag_set(values) {
+            let mask = values.iter().fold(0i64, |a, (_, v)| a | v);
+            let _ = writeln!(out, "    if u64::from(raw) & !{mask}u64 == 0 {{ Ok(raw as _) }} else {{ Err(Error::InvalidArgument) }}\n}}");
+        } else {
+            let set: BTreeSet<i64> = values.iter().map(|(_, v)| *v).collect();
+            let arms: Vec<String> = set.iter().map(|v| v.to_string()).collect();
+            let _ = writeln!(
+                out,
+                "    match i64::from(raw as i32) {{ {} => Ok(raw as _), _ => Err(Error::InvalidArgument) }}\n}}",
+                arms.join(" | ")
+            );
+        }
+    }
+
+    out.push_str(
+        "\n/// Checks, converts and calls function `function`. Every check happens before LVGL runs.\n\
+         #[allow(unused_unsafe, unused_variables, clippy::all)]\n\
+         pub fn call<M: Marshal>(m: &mut M, function: u32, a: &[u32; 7], count: u32, result: u32) -> Result<(), Error> {\n\
+         \x20   if count > 7 { return Err(Error::ArgumentCount); }\n\
+         \x20   match function {\n",
+    );
+    for (number, (function, plan)) in list.iter().zip(plans).enumerate() {
+        let Some(c) = function.c.as_deref() else {
+            let arity = extra_arity(&function.guest);
+            let _ = writeln!(
+                out,
+                "        {number} => {{ arity(count, {arity})?; m.extra(Extra::{}, a, result) }}",
+                camel(&function.guest)
+            );
+            continue;
+        };
+        let arity = function.params.len();
+        let Ok(plan) = plan else {
+            let _ = writeln!(out, "        {number} => {{ arity(count, {arity})?; Err(Error::UnsupportedFunction) }}");
+            continue;
+        };
+        let _ = writeln!(out, "        {number} => {{ // {c}\n            arity(count, {arity})?;");
+        let mut call_args = Vec::new();
+        for (i, kind) in plan.params.iter().enumerate() {
+            let line = match kind {
+                Kind::Int(primitive) => {
+                    call_args.push(format!("p{i} as _"));
+                    format!("let p{i}: {primitive} = int(a[{i}])?;")
+                }
+                Kind::Enum(name) => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = enum_{name}(a[{i}])?;")
+                }
+                Kind::Bool => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = boolean(a[{i}])?;")
+                }
+                Kind::Object(class) => {
+                    call_args.push(format!("p{i}"));
+                    match class {
+                        Some(class) => format!("let p{i} = m.object(a[{i}], Some(unsafe {{ core::ptr::addr_of!({class}) }}))?;"),
+                        None => format!("let p{i} = m.object(a[{i}], None)?;"),
+                    }
+                }
+                Kind::Str => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = m.string(a[{i}])?;")
+                }
+                Kind::Format => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = m.format(a[{i}])?;")
+                }
+                Kind::Style => {
+                    call_args.push(format!("p{i}"));
+                    let init = c == "lv_style_init" && i == 0;
+                    format!("let p{i} = m.style(a[{i}], {init})?;")
+                }
+                Kind::Color => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = color(a[{i}])?;")
+                }
+                Kind::Color32 => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = color32(a[{i}]);")
+                }
+                Kind::Color16 => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = color16(a[{i}])?;")
+                }
+                Kind::StyleValue(prop) => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = m.style_value(a[{prop}], a[{i}])?;")
+                }
+                Kind::Series(nullable) => {
+                    call_args.push(format!("p{i}"));
+                    if *nullable {
+                        format!("let p{i} = if a[{i}] == 0 {{ core::ptr::null_mut() }} else {{ m.series(p0, a[{i}])? }};")
+                    } else {
+                        format!("let p{i} = m.series(p0, a[{i}])?;")
+                    }
+                }
+                Kind::ButtonMap => {
+                    call_args.push(format!("p{i}"));
+                    format!("let p{i} = m.button_map(p0, a[{i}])?;")
+                }
+            };
+            let _ = writeln!(out, "            {line}");
+        }
+        let call = format!("unsafe {{ {c}({}) }}", call_args.join(", "));
+        let tail = match &plan.ret {
+            Ret::Void => format!("{call};\n            Ok(())"),
+            Ret::Int(primitive) => {
+                // usize is 4 bytes in the guest (wasm32), whatever the host's size.
+                let (guest, size) = match *primitive {
+                    "usize" => ("u32", 4),
+                    "i8" | "u8" => (*primitive, 1),
+                    "i16" | "u16" => (*primitive, 2),
+                    other => (other, 4),
+                };
+                format!(
+                    "let slot = m.result(result, {size})?;\n            let r = {call};\n            m.write(slot, &(r as {guest}).to_le_bytes())"
+                )
+            }
+            Ret::Enum => format!("let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write(slot, &(r as u32).to_le_bytes())"),
+            Ret::Bool => format!("let slot = m.result(result, 1)?;\n            let r = {call};\n            m.write(slot, &[r as u8])"),
+            Ret::Object => format!("let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write_object(slot, r)"),
+            Ret::Color => format!(
+                "let slot = m.result(result, 3)?;\n            let r = {call};\n            m.write(slot, &[r.blue, r.green, r.red])"
+            ),
+            Ret::Color32 => format!(
+                "let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write(slot, &[r.blue, r.green, r.red, r.alpha])"
+            ),
+            Ret::Series(fresh) => format!(
+                "let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write_series(slot, p0, r, {fresh})"
+            ),
+        };
+        let _ = writeln!(out, "            {tail}\n        }}");
+    }
+    out.push_str("        _ => Err(Error::InvalidFunction),\n    }\n}\n");
+    out
+}
+
+/// The arity of one of Xila's extras, from its signature in the table.
+fn extra_arity(name: &str) -> usize {
+    let signature = EXTRAS.iter().find(|(extra, _)| *extra == name).map(|(_, signature)| *signature).unwrap_or("()");
+    let params = signature.split(") ->").next().unwrap_or("").trim_start_matches('(');
+    params.split(", ").filter(|param| !param.is_empty()).count()
+}
