@@ -258,6 +258,7 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
         }
     }
 
+    render_style_values(api, &mut out);
     out.push_str(
         "\n/// Checks, converts and calls function `function`. Every check happens before LVGL runs.\n\
          #[allow(unused_unsafe, unused_variables, clippy::all)]\n\
@@ -330,7 +331,7 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
                 }
                 Kind::StyleValue(prop) => {
                     call_args.push(format!("p{i}"));
-                    format!("let p{i} = m.style_value(a[{prop}], a[{i}])?;")
+                    format!("let p{i} = style_value(a[{prop}], a[{i}])?;")
                 }
                 Kind::Series(nullable) => {
                     call_args.push(format!("p{i}"));
@@ -386,4 +387,41 @@ fn extra_arity(name: &str) -> usize {
     let signature = EXTRAS.iter().find(|(extra, _)| *extra == name).map(|(_, signature)| *signature).unwrap_or("()");
     let params = signature.split(") ->").next().unwrap_or("").trim_start_matches('(');
     params.split(", ").filter(|param| !param.is_empty()).count()
+}
+
+/// `style_value(prop, raw)`: a style property's value from its 4 raw bytes, by the type of the
+/// property's setter in LVGL 9.3 (`lv_style_set_bg_color` takes an `lv_color_t`: a colour;
+/// `lv_style_set_text_font` a pointer: refused, as is a property without a setter).
+fn render_style_values(api: &Api, out: &mut String) {
+    let properties = api.anonymous.get("lv_style_prop_t").cloned().unwrap_or_default();
+    let (mut colours, mut numbers) = (Vec::new(), Vec::new());
+    for signature in &api.functions {
+        let c = signature.ident.to_string();
+        let Some(property) = c.strip_prefix("lv_style_set_") else { continue };
+        let Some(syn::FnArg::Typed(value)) = signature.inputs.iter().nth(1) else { continue };
+        let constant = format!("LV_STYLE_{}", property.to_uppercase());
+        let Some((_, id)) = properties.iter().find(|(name, _)| *name == constant) else { continue };
+        match kind_of(api, &value.ty) {
+            Ok(Kind::Color) => colours.push(*id),
+            Ok(Kind::Int(_) | Kind::Enum(_) | Kind::Bool) => numbers.push(*id),
+            _ => {}
+        }
+    }
+    let arms = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(" | ");
+    let _ = writeln!(
+        out,
+        "/// A style value for property `prop` from its raw 4 bytes: numbers and colours (`0xRRGGBB`)\n\
+         /// only; a property that holds an address, or an unknown one, is refused.\n\
+         pub fn style_value(prop: u32, raw: u32) -> Result<lv_style_value_t, Error> {{\n\
+         \x20   // SAFETY: all-zero is a valid union value; one member is then set.\n\
+         \x20   let mut value: lv_style_value_t = unsafe {{ core::mem::zeroed() }};\n\
+         \x20   match prop {{\n\
+         \x20       {} => value.color = color(raw)?,\n\
+         \x20       {} => value.num = raw as i32,\n\
+         \x20       _ => return Err(Error::StyleValueAddress),\n\
+         \x20   }}\n\
+         \x20   Ok(value)\n}}",
+        arms(&colours),
+        arms(&numbers)
+    );
 }

@@ -92,8 +92,6 @@ pub mod dispatch {
         /// The host's own style for the guest's style at `address`; `init`: `style_init` is
         /// about to (re)initialise it, so it need not exist yet.
         fn style(&mut self, address: u32, init: bool) -> Result<*mut lv_style_t, Error>;
-        /// A style value for property `prop`: numbers and colours only.
-        fn style_value(&mut self, prop: u32, raw: u32) -> Result<lv_style_value_t, Error>;
         /// Checks `size` bytes at `address` (non-null, in bounds, aligned to `size`, at most 4).
         fn result(&mut self, address: u32, size: u32) -> Result<Slot, Error>;
         /// Writes into a checked slot.

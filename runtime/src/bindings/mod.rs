@@ -1,312 +1,103 @@
-//! Xila's custom bindings: `host.xila_graphics_call`, the graphics dispatcher over LVGL 8.3,
+//! Xila's custom bindings: `host.xila_graphics_call`, the graphics dispatcher over LVGL 9.3.0,
 //! as a secure proxy.
 //!
-//! ABI (Xila's, exactly): `xila_graphics_call(function: i32 /* u16 */, a0..a6: i32,
-//! argument_count: i32 /* u8 */, result_pointer: i32) -> i32`. 0 is success; every error is
-//! a non-zero [`Error`] number. Function numbers are those of runtime/bindings/functions.txt,
-//! generated with the marshalling code by runtime/lvgl-sys/build.rs.
+//! The ABI is Xila's: the function table of Xila's applications (runtime/bindings/functions.txt,
+//! equal to Xila's at every number), Xila's ten extras, and Xila's conventions for values
+//! (docs/graphics-abi.md). Where Xila's own host trusts the guest, this proxy checks, and answers
+//! with a non-zero [`Error`]; it never gives a value another meaning.
 //!
 //! What the proxy guarantees, before LVGL runs:
-//! - the function number is 1..=FUNCTION_COUNT and the argument count is the function's arity;
-//! - every guest pointer is checked by WAMR for its full range: strings up to their NUL within
-//!   linear memory, buffers for their size, result pointers for size and alignment; a failed
-//!   check never leaves a trap behind (the guest continues with the error number);
-//! - objects are named by handles from a per-instance table: a handle is a number never reused,
-//!   valid from its registration until its object is deleted (by `object_delete`, by a parent's
-//!   deletion or `object_clean`: LVGL's DELETE event retires it); a widget function's object
-//!   must be of that widget's class;
-//! - chart series are named by handles from a second per-instance table ([`SeriesTable`]): a
-//!   series handle is accepted only with the chart it was handed out for (by object handle,
-//!   never reused) and only while its pointer is in that chart's series list, walked with
-//!   `lv_chart_get_series_next` before the stored pointer is ever dereferenced; so a series of
-//!   another chart, a removed one or one of a deleted chart is an invalid handle;
+//! - the function number is below `FUNCTION_COUNT` and the argument count is the function's arity;
+//! - every guest pointer is checked for its full range: strings up to their NUL within linear
+//!   memory (and UTF-8), buffers for their size, result slots for size and alignment; a failed
+//!   check never leaves a trap behind (the guest goes on with the error number);
+//! - objects are named by handles (1..=65535) from a per-instance table, registered before they
+//!   are handed out and retired by LVGL's DELETE event; a widget function's object must be of
+//!   that widget's class;
+//! - chart series are named by handles from a second table, accepted only with their own chart
+//!   and only while the chart's series list holds them ([`tables::SeriesTable`]);
+//! - what LVGL keeps pointing at is the host's, never the guest's: styles are host copies named
+//!   by the guest's address, button-matrix maps are copied into memory the instance owns;
 //! - no guest value is used as a host address; style values that would carry one are refused.
-//!
-//! Input: a pointer input device reads the events the job injects ([`inject`]). Its read
-//! timer is paused: the injected samples are fed to LVGL, all at once and in order, when the
-//! guest calls `window_pop_event` (after the layout is brought up to date), so that what the
-//! guest sees does not depend on timing. A click is a press and a release at one point.
-//!
-//! Output: [`with_frame`] renders what is pending and lends the framebuffer, which the
-//! firmware and the host runner write to the job's `frame` file after the run.
+
+mod display;
+mod tables;
 
 use crate::global::Global;
-use alloc::boxed::Box;
 use alloc::collections::{BTreeMap, VecDeque};
 use alloc::vec::Vec;
 use core::ffi::{c_char, c_void};
+use tables::{Handles, OwnedMap, SeriesTable, Styles};
 use xila_lvgl_sys as lv;
 use xila_lvgl_sys::dispatch::{self, Error, Extra, Marshal, Slot};
 use xila_wamr_sys as wamr;
 
-/// The display, as configured in runtime/lvgl-sys/config/lv_conf.h.
-pub const HOR_RES: usize = 320;
-pub const VER_RES: usize = 240;
-/// Live handles one instance may hold.
-const MAX_HANDLES: usize = 4096;
-/// Live series handles one instance may hold.
-const MAX_SERIES: usize = 1024;
-/// Events kept for `window_pop_event`.
+pub use display::{frame, inject, render_full_frame, with_frame, HOR_RES, VER_RES};
+
+/// Events kept for the window's event calls.
 const MAX_EVENTS: usize = 64;
+/// The size of `lv_style_t` in the guest (wasm32, LV_USE_ASSERT_STYLE 0): a pointer, a u32, a
+/// u8, padded to 12. The proxy checks that the guest's style lies in linear memory.
+const GUEST_STYLE_SIZE: u32 = 12;
+/// The longest window icon string.
+const MAX_ICON_BYTES: usize = 32;
+/// LVGL 9.3's `LV_PCT_POS_MAX`: the largest percentage a coordinate can hold.
+const PERCENTAGE_MAX: i32 = 268_435_454;
 
 struct Graphics {
-    started: bool,
-    framebuffer: *mut u16,
-    /// The pointer input device's read timer (paused; run by `window_pop_event`).
-    input_timer: *mut lv::lv_timer_t,
     instance: wamr::wasm_module_inst_t,
-    handles: BTreeMap<u32, *mut lv::lv_obj_t>,
-    next_handle: u32,
+    handles: Handles<*mut lv::lv_obj_t>,
     series: SeriesTable,
-}
-
-/// The series handles handed out to the current instance: handle to (the chart's object
-/// handle, the series' address). The address is only ever compared, never dereferenced: a
-/// series is used only after its address has been found in its chart's live series list.
-struct SeriesTable {
-    entries: BTreeMap<u32, (u32, usize)>,
-    next: u32,
-}
-
-impl SeriesTable {
-    const fn new() -> Self {
-        SeriesTable { entries: BTreeMap::new(), next: 1 }
-    }
-
-    /// The address behind `handle` if it was handed out for the chart with object handle
-    /// `chart` and `in_list` (the chart's series list, walked by the caller) holds it now.
-    fn lookup(&self, handle: u32, chart: u32, in_list: impl FnOnce(usize) -> bool) -> Option<usize> {
-        let &(owner, address) = self.entries.get(&handle)?;
-        (owner == chart && in_list(address)).then_some(address)
-    }
-
-    /// The handle for a series LVGL just returned for `chart`: the existing one unless `fresh`
-    /// (just created: an older handle with the same address names a freed series, whose
-    /// address LVGL reused, and is dropped).
-    fn handle_for(&mut self, chart: u32, address: usize, fresh: bool) -> Result<u32, Error> {
-        if fresh {
-            self.entries.retain(|_, entry| entry.1 != address);
-        } else if let Some((&handle, _)) = self.entries.iter().find(|(_, entry)| **entry == (chart, address)) {
-            return Ok(handle);
-        }
-        if self.entries.len() >= MAX_SERIES || self.next == u32::MAX {
-            return Err(Error::OutOfMemory);
-        }
-        let handle = self.next;
-        self.next += 1;
-        self.entries.insert(handle, (chart, address));
-        Ok(handle)
-    }
-
-    /// Forgets the series of charts that `live` says are gone.
-    fn retain_charts(&mut self, live: impl Fn(u32) -> bool) {
-        self.entries.retain(|_, entry| live(entry.0));
-    }
+    styles: Styles<lv::lv_style_t>,
+    /// Button-matrix maps by the matrix's handle; replaced ones are dropped once LVGL holds
+    /// the new one.
+    maps: BTreeMap<u16, OwnedMap>,
+    /// Maps of earlier instances' matrices, which may still be on the display.
+    retired_maps: Vec<OwnedMap>,
+    /// Screens made by `window_create`, by handle, with their icon (text, colour).
+    windows: BTreeMap<u16, (Vec<u8>, u32)>,
 }
 
 static GRAPHICS: Global<Graphics> = Global::new(Graphics {
-    started: false,
-    framebuffer: core::ptr::null_mut(),
-    input_timer: core::ptr::null_mut(),
     instance: core::ptr::null_mut(),
-    handles: BTreeMap::new(),
-    next_handle: 1,
+    handles: Handles::new(),
     series: SeriesTable::new(),
+    styles: Styles::new(),
+    maps: BTreeMap::new(),
+    retired_maps: Vec::new(),
+    windows: BTreeMap::new(),
 });
 
 /// What LVGL's event callback records while LVGL runs (kept apart from GRAPHICS, which the
 /// dispatcher holds during LVGL calls).
 struct Pending {
-    deleted: Vec<u32>,
-    events: VecDeque<(u32, u32)>,
+    deleted: Vec<u16>,
+    /// (LVGL 9.3 event code, target handle), oldest first.
+    events: VecDeque<(u32, u16)>,
 }
 
 static PENDING: Global<Pending> = Global::new(Pending { deleted: Vec::new(), events: VecDeque::new() });
 
-/// Pointer samples still to be read by LVGL: (pressed, x, y).
-struct Input {
-    samples: VecDeque<(bool, i16, i16)>,
-    /// The last sample read, repeated when there is none.
-    last: (bool, i16, i16),
-}
-
-static INPUT: Global<Input> = Global::new(Input { samples: VecDeque::new(), last: (false, 0, 0) });
-
-/// Queues the job's injected pointer events for the input device (replacing any left over).
-pub fn inject(events: impl Iterator<Item = bench_protocol::InputEvent>) {
-    INPUT.with(|input| {
-        input.samples.clear();
-        for event in events {
-            let point = (event.x.clamp(-0x8000, 0x7fff) as i16, event.y.clamp(-0x8000, 0x7fff) as i16);
-            use bench_protocol::InputKind;
-            if matches!(event.kind, InputKind::Click | InputKind::Press) {
-                input.samples.push_back((true, point.0, point.1));
-            }
-            if matches!(event.kind, InputKind::Click | InputKind::Release) {
-                input.samples.push_back((false, point.0, point.1));
-            }
-        }
-    });
-}
-
-unsafe extern "C" fn read_pointer(_driver: *mut lv::lv_indev_drv_t, data: *mut lv::lv_indev_data_t) {
-    let (sample, more) = INPUT.with(|input| {
-        if let Some(sample) = input.samples.pop_front() {
-            input.last = sample;
-        }
-        (input.last, !input.samples.is_empty())
-    });
-    // SAFETY: LVGL passes its own live data struct.
-    unsafe {
-        (*data).point = lv::lv_point_t { x: sample.1, y: sample.2 };
-        (*data).state = if sample.0 { lv::lv_indev_state_t_LV_INDEV_STATE_PRESSED } else { lv::lv_indev_state_t_LV_INDEV_STATE_RELEASED };
-        (*data).continue_reading = more;
-    }
-}
-
-/// Feeds every queued sample to LVGL now, on the current layout.
-fn feed_input(graphics: &Graphics) {
-    if graphics.input_timer.is_null() || INPUT.with(|input| input.samples.is_empty()) {
-        return;
-    }
-    // SAFETY: LVGL is started; the timer is the pointer device's own.
-    unsafe {
-        lv::lv_obj_update_layout(lv::lv_disp_get_scr_act(core::ptr::null_mut()));
-        lv::lv_indev_read_timer_cb(graphics.input_timer);
-    }
-}
-
-#[no_mangle]
-extern "C" fn xila_lvgl_tick_ms() -> u32 {
-    (crate::state::monotonic_ns() / 1_000_000) as u32
-}
-
-#[no_mangle]
-extern "C" fn xila_lvgl_assert_failed() {
-    panic!("LVGL assertion failed");
-}
-
-unsafe extern "C" fn flush(driver: *mut lv::lv_disp_drv_t, _area: *const lv::lv_area_t, _pixels: *mut lv::lv_color_t) {
-    // Direct mode: LVGL rendered into the framebuffer itself.
-    unsafe { lv::lv_disp_flush_ready(driver) };
-}
-
-/// Starts LVGL with the headless RAM display, once per process.
-fn start(graphics: &mut Graphics) -> Result<(), Error> {
-    if graphics.started {
-        return Ok(());
-    }
-    let mut framebuffer: Vec<u16> = Vec::new();
-    framebuffer.try_reserve_exact(HOR_RES * VER_RES).map_err(|_| Error::OutOfMemory)?;
-    framebuffer.resize(HOR_RES * VER_RES, 0);
-    let framebuffer = Box::leak(framebuffer.into_boxed_slice());
-    // SAFETY: zero is a valid initial value for both C structs (LVGL's own init functions
-    // overwrite them); they are leaked, so they live as long as LVGL keeps pointing at them.
-    unsafe {
-        lv::lv_init();
-        let draw: &mut lv::lv_disp_draw_buf_t = Box::leak(Box::new(core::mem::zeroed()));
-        lv::lv_disp_draw_buf_init(draw, framebuffer.as_mut_ptr().cast(), core::ptr::null_mut(), (HOR_RES * VER_RES) as u32);
-        let driver: &mut lv::lv_disp_drv_t = Box::leak(Box::new(core::mem::zeroed()));
-        lv::lv_disp_drv_init(driver);
-        driver.hor_res = HOR_RES as lv::lv_coord_t;
-        driver.ver_res = VER_RES as lv::lv_coord_t;
-        driver.flush_cb = Some(flush);
-        driver.draw_buf = draw;
-        driver.set_direct_mode(1);
-        if lv::lv_disp_drv_register(driver).is_null() {
-            return Err(Error::OutOfMemory);
-        }
-        let input: &mut lv::lv_indev_drv_t = Box::leak(Box::new(core::mem::zeroed()));
-        lv::lv_indev_drv_init(input);
-        input.type_ = lv::lv_indev_type_t_LV_INDEV_TYPE_POINTER;
-        input.read_cb = Some(read_pointer);
-        let device = lv::lv_indev_drv_register(input);
-        if device.is_null() || (*(*device).driver).read_timer.is_null() {
-            return Err(Error::OutOfMemory);
-        }
-        graphics.input_timer = (*(*device).driver).read_timer;
-        lv::lv_timer_pause(graphics.input_timer);
-    }
-    graphics.framebuffer = framebuffer.as_mut_ptr();
-    graphics.started = true;
-    Ok(())
-}
-
-/// Renders the whole screen once, as a measurement of what one frame costs: the active screen is
-/// invalidated first, so the count does not depend on what earlier refreshes left to do. The
-/// pixels do not change. `false` if no guest ever used the display.
-pub fn render_full_frame() -> bool {
-    GRAPHICS.with(|graphics| {
-        if !graphics.started {
-            return false;
-        }
-        // SAFETY: LVGL is started.
-        unsafe {
-            lv::lv_obj_invalidate(lv::lv_disp_get_scr_act(core::ptr::null_mut()));
-            lv::lv_refr_now(core::ptr::null_mut());
-        }
-        true
-    })
-}
-
-/// Renders what is pending and lends the frame to `f`: width, height and RGB565 pixels,
-/// row-major, little-endian (every target is little-endian), straight from the framebuffer:
-/// no copy, so that a small target can write it out after any run. `None` if no guest ever
-/// used the display.
-pub fn with_frame<R>(f: impl FnOnce(u32, u32, &[u8]) -> R) -> Option<R> {
-    let framebuffer = GRAPHICS.with(|graphics| {
-        if !graphics.started {
-            return None;
-        }
-        // SAFETY: LVGL is started.
-        unsafe { lv::lv_refr_now(core::ptr::null_mut()) };
-        Some(graphics.framebuffer)
-    })?;
-    #[cfg(target_endian = "little")]
-    {
-        // SAFETY: the framebuffer holds HOR_RES * VER_RES pixels and lives for ever; LVGL does
-        // not run while `f` reads it.
-        let bytes = unsafe { core::slice::from_raw_parts(framebuffer.cast::<u8>(), HOR_RES * VER_RES * 2) };
-        Some(f(HOR_RES as u32, VER_RES as u32, bytes))
-    }
-    #[cfg(target_endian = "big")]
-    {
-        let bytes = frame()?;
-        let _ = framebuffer;
-        Some(f(HOR_RES as u32, VER_RES as u32, &bytes))
-    }
-}
-
-/// Renders what is pending and returns a copy of the frame: RGB565 pixels, row-major,
-/// little-endian; `None` if no guest ever used the display.
-pub fn frame() -> Option<Vec<u8>> {
-    GRAPHICS.with(|graphics| {
-        if !graphics.started {
-            return None;
-        }
-        // SAFETY: LVGL is started; the framebuffer holds HOR_RES * VER_RES pixels.
-        unsafe {
-            lv::lv_refr_now(core::ptr::null_mut());
-            let pixels = core::slice::from_raw_parts(graphics.framebuffer, HOR_RES * VER_RES);
-            Some(pixels.iter().flat_map(|p| p.to_le_bytes()).collect())
-        }
-    })
-}
-
 unsafe extern "C" fn on_event(event: *mut lv::lv_event_t) {
     // SAFETY: LVGL passes a live event for a live (or being deleted) object.
-    let (code, target) = unsafe { (lv::lv_event_get_code(event), lv::lv_event_get_target(event)) };
-    let handle = unsafe { (*target).user_data } as usize as u32;
+    let (code, target, current) =
+        unsafe { (lv::lv_event_get_code(event), lv::lv_event_get_target_obj(event), lv::lv_event_get_current_target_obj(event)) };
+    // Bubbled events reach the parents' callbacks too: each is recorded once, by its target.
+    if target != current || target.is_null() {
+        return;
+    }
+    // SAFETY: as above; the user data holds the handle (see Call::register).
+    let handle = unsafe { lv::lv_obj_get_user_data(target) } as usize as u16;
+    // LVGL's event code is a C enum: u32 on RISC-V and the host, u8 with Arm's short enums.
+    #[allow(clippy::unnecessary_cast)]
+    let code = code as u32;
     PENDING.with(|pending| {
-        if code == lv::lv_event_code_t_LV_EVENT_DELETE {
+        if code == lv::lv_event_code_t_LV_EVENT_DELETE as u32 {
             pending.deleted.push(handle);
-        } else if matches!(code, lv::lv_event_code_t_LV_EVENT_CLICKED | lv::lv_event_code_t_LV_EVENT_VALUE_CHANGED)
+        } else if (code == lv::lv_event_code_t_LV_EVENT_CLICKED as u32 || code == lv::lv_event_code_t_LV_EVENT_VALUE_CHANGED as u32)
             && pending.events.len() < MAX_EVENTS
         {
-            // LVGL's event code is a C enum: u32 on RISC-V and the host, u8 with Arm's short
-            // enums, so the cast is needed on some targets and a no-op on others.
-            #[allow(clippy::unnecessary_cast)]
-            pending.events.push_back((code as u32, handle));
+            pending.events.push_back((code, handle));
         }
     });
 }
@@ -317,10 +108,12 @@ fn retire_deleted(graphics: &mut Graphics) {
         return;
     }
     for handle in deleted {
-        graphics.handles.remove(&handle);
+        graphics.handles.remove(handle);
+        graphics.maps.remove(&handle);
+        graphics.windows.remove(&handle);
     }
     let handles = &graphics.handles;
-    graphics.series.retain_charts(|chart| handles.contains_key(&chart));
+    graphics.series.retain_charts(|chart| handles.contains(chart));
 }
 
 /// Whether `address` is one of `chart`'s series now (only LVGL's own list is read).
@@ -332,6 +125,18 @@ fn chart_has_series(chart: *mut lv::lv_obj_t, address: usize) -> bool {
             return true;
         }
         current = unsafe { lv::lv_chart_get_series_next(chart, current) };
+    }
+    false
+}
+
+fn is_of_class(object: *mut lv::lv_obj_t, class: *const lv::lv_obj_class_t) -> bool {
+    // SAFETY: object is live; class chains end with a null base class.
+    let mut current = unsafe { (*object).class_p };
+    while !current.is_null() {
+        if current == class {
+            return true;
+        }
+        current = unsafe { (*current).base_class };
     }
     false
 }
@@ -358,22 +163,44 @@ impl Call<'_> {
         unsafe { wamr::wasm_runtime_addr_app_to_native(self.instance, address.into()) }.cast()
     }
 
-    fn register(&mut self, object: *mut lv::lv_obj_t) -> Result<u32, Error> {
+    /// The bytes of the NUL-terminated string at `address`, without the NUL.
+    fn c_string(&self, address: u32) -> Result<&[u8], Error> {
+        if address == 0 {
+            return Err(Error::NullPointer);
+        }
+        if !self.in_bounds(address, 1) {
+            return Err(Error::OutOfBounds);
+        }
+        // SAFETY: the instance is live.
+        if !unsafe { wamr::wasm_runtime_validate_app_str_addr(self.instance, address.into()) } {
+            unsafe { wamr::wasm_runtime_clear_exception(self.instance) };
+            return Err(Error::UnterminatedString);
+        }
+        // SAFETY: WAMR found the NUL inside linear memory; LVGL does not run while it is read.
+        Ok(unsafe { core::ffi::CStr::from_ptr(self.native(address).cast()) }.to_bytes())
+    }
+
+    /// A UTF-8 string: LVGL's text functions walk UTF-8 sequences by their lead byte, and a cut
+    /// sequence before the NUL would take them past it.
+    fn text(&self, address: u32) -> Result<&[u8], Error> {
+        let bytes = self.c_string(address)?;
+        core::str::from_utf8(bytes).map_err(|_| Error::InvalidArgument)?;
+        Ok(bytes)
+    }
+
+    fn register(&mut self, object: *mut lv::lv_obj_t) -> Result<u16, Error> {
         // SAFETY: object is a live LVGL object (just returned by LVGL).
-        let existing = unsafe { (*object).user_data } as usize as u32;
-        if existing != 0 && self.graphics.handles.get(&existing) == Some(&object) {
-            return Ok(existing);
+        let existing = unsafe { lv::lv_obj_get_user_data(object) } as usize;
+        if let Ok(existing) = u16::try_from(existing) {
+            if existing != 0 && self.graphics.handles.get(u32::from(existing)) == Some(object) {
+                return Ok(existing);
+            }
         }
-        if self.graphics.handles.len() >= MAX_HANDLES || self.graphics.next_handle == u32::MAX {
-            return Err(Error::OutOfMemory);
-        }
-        let handle = self.graphics.next_handle;
-        self.graphics.next_handle += 1;
         // Registered before it is handed out; the DELETE event retires it.
-        self.graphics.handles.insert(handle, object);
+        let handle = self.graphics.handles.insert(object)?;
         // SAFETY: as above.
         unsafe {
-            (*object).user_data = handle as usize as *mut c_void;
+            lv::lv_obj_set_user_data(object, usize::from(handle) as *mut c_void);
             lv::lv_obj_add_event_cb(object, Some(on_event), lv::lv_event_code_t_LV_EVENT_ALL, core::ptr::null_mut());
         }
         Ok(handle)
@@ -388,29 +215,39 @@ impl Call<'_> {
         }
         Ok(self.native(address))
     }
-}
 
-fn is_of_class(object: *mut lv::lv_obj_t, class: *const lv::lv_obj_class_t) -> bool {
-    // SAFETY: object is live; class chains end with a null base class.
-    let mut current = unsafe { (*object).class_p };
-    while !current.is_null() {
-        if current == class {
-            return true;
-        }
-        current = unsafe { (*current).base_class };
+    /// A window: a live screen made by `window_create`.
+    fn window(&mut self, handle: u32) -> Result<u16, Error> {
+        self.object(handle, None)?;
+        let handle = handle as u16;
+        if self.graphics.windows.contains_key(&handle) { Ok(handle) } else { Err(Error::WrongClass) }
     }
-    false
-}
 
-/// Style properties whose value is a colour (LVGL 8.3's lv_style_prop_t numbers).
-const COLOUR_PROPS: &[u32] = &[32, 34, 42, 48, 54, 68, 71, 77, 82, 85];
-/// Style properties whose value is an address: gradient, images, font, colour filter,
-/// animation, transition.
-const ADDRESS_PROPS: &[u32] = &[38, 40, 84, 87, 97, 99, 102];
+    /// A textarea's text (LVGL's own, NUL-terminated).
+    fn textarea_text(&mut self, handle: u32) -> Result<&'static [u8], Error> {
+        let object = self.object(handle, Some(core::ptr::addr_of!(lv::lv_textarea_class)))?;
+        // SAFETY: a live textarea; its text lives until LVGL runs again.
+        let text = unsafe { lv::lv_textarea_get_text(object) };
+        Ok(if text.is_null() { &[] } else { unsafe { core::ffi::CStr::from_ptr(text) }.to_bytes() })
+    }
+
+    /// The oldest pending event, after letting LVGL run when `run`.
+    fn peek_event(&mut self, run: bool) -> (u32, u16) {
+        if run {
+            display::run_lvgl();
+            retire_deleted(self.graphics);
+        }
+        PENDING.with(|pending| pending.events.front().copied()).unwrap_or((lv::lv_event_code_t_LV_EVENT_ALL as u32, 0))
+    }
+
+    fn drop_event(&mut self) {
+        PENDING.with(|pending| pending.events.pop_front());
+    }
+}
 
 impl Marshal for Call<'_> {
     fn object(&mut self, handle: u32, class: Option<*const lv::lv_obj_class_t>) -> Result<*mut lv::lv_obj_t, Error> {
-        let object = *self.graphics.handles.get(&handle).ok_or(Error::InvalidHandle)?;
+        let object = self.graphics.handles.get(handle).ok_or(Error::InvalidHandle)?;
         match class {
             Some(class) if !is_of_class(object, class) => Err(Error::WrongClass),
             _ => Ok(object),
@@ -418,39 +255,52 @@ impl Marshal for Call<'_> {
     }
 
     fn string(&mut self, address: u32) -> Result<*const c_char, Error> {
+        Ok(self.text(address)?.as_ptr().cast())
+    }
+
+    fn format(&mut self, address: u32) -> Result<*const c_char, Error> {
+        let text = self.text(address)?;
+        // Called without arguments, a conversion would read what is not there; `%%` is a '%'.
+        let mut bytes = text.iter();
+        while let Some(&byte) = bytes.next() {
+            if byte == b'%' && bytes.next() != Some(&b'%') {
+                return Err(Error::InvalidArgument);
+            }
+        }
+        Ok(text.as_ptr().cast())
+    }
+
+    fn style(&mut self, address: u32, init: bool) -> Result<*mut lv::lv_style_t, Error> {
         if address == 0 {
             return Err(Error::NullPointer);
         }
-        if !self.in_bounds(address, 1) {
+        if !address.is_multiple_of(4) {
+            return Err(Error::Misaligned);
+        }
+        if !self.in_bounds(address, GUEST_STYLE_SIZE) {
             return Err(Error::OutOfBounds);
         }
-        // SAFETY: the instance is live.
-        if !unsafe { wamr::wasm_runtime_validate_app_str_addr(self.instance, address.into()) } {
-            unsafe { wamr::wasm_runtime_clear_exception(self.instance) };
-            return Err(Error::UnterminatedString);
+        if !init {
+            return self.graphics.styles.get(address).ok_or(Error::InvalidHandle);
         }
-        Ok(self.native(address).cast_const().cast())
-    }
-
-    fn style_value(&mut self, prop: u32, raw: u32) -> Result<lv::lv_style_value_t, Error> {
-        if prop == 0 || prop > 111 || ADDRESS_PROPS.contains(&prop) {
-            return Err(Error::StyleValueAddress);
+        if let Some(style) = self.graphics.styles.get(address) {
+            // Initialised again: its values go back to LVGL's heap before lv_style_init
+            // forgets them. Objects that use it see an empty style, as on Xila.
+            // SAFETY: a style the host initialised.
+            unsafe { lv::lv_style_reset(style) };
+            return Ok(style);
         }
-        // SAFETY: all-zero is a valid union value; one member is then set.
-        let mut value: lv::lv_style_value_t = unsafe { core::mem::zeroed() };
-        if COLOUR_PROPS.contains(&prop) {
-            value.color = lv::lv_color_t { full: dispatch::color_in(raw)? };
-        } else {
-            value.num = raw as i32;
-        }
-        Ok(value)
+        // SAFETY: all-zero is what lv_style_init starts from; it runs right after this.
+        self.graphics.styles.get_or_insert(address, || unsafe { core::mem::zeroed() })
     }
 
     fn result(&mut self, address: u32, size: u32) -> Result<Slot, Error> {
         if address == 0 {
             return Err(Error::NullPointer);
         }
-        if !address.is_multiple_of(size.clamp(1, 4)) {
+        // A Color slot (3 bytes) has alignment 1, as Xila's guest lays it out.
+        let alignment = if size == 3 { 1 } else { size.clamp(1, 4) };
+        if !address.is_multiple_of(alignment) {
             return Err(Error::Misaligned);
         }
         if !self.in_bounds(address, size) {
@@ -467,13 +317,12 @@ impl Marshal for Call<'_> {
     }
 
     fn write_object(&mut self, slot: Slot, object: *mut lv::lv_obj_t) -> Result<(), Error> {
-        let handle = if object.is_null() { 0 } else { self.register(object)? };
+        let handle = if object.is_null() { 0 } else { u32::from(self.register(object)?) };
         self.write(slot, &handle.to_le_bytes())
     }
 
     fn series(&mut self, chart: *mut lv::lv_obj_t, handle: u32) -> Result<*mut lv::lv_chart_series_t, Error> {
-        // SAFETY: chart is a live object from the handle table, so registered.
-        let chart_handle = unsafe { (*chart).user_data } as usize as u32;
+        let chart_handle = self.register(chart)?;
         let address = self
             .graphics
             .series
@@ -492,11 +341,39 @@ impl Marshal for Call<'_> {
         let handle = if series.is_null() {
             0
         } else {
-            // SAFETY: as in `series`.
-            let chart_handle = unsafe { (*chart).user_data } as usize as u32;
+            let chart_handle = self.register(chart)?;
             self.graphics.series.handle_for(chart_handle, series as usize, fresh)?
         };
         self.write(slot, &handle.to_le_bytes())
+    }
+
+    fn button_map(&mut self, matrix: *mut lv::lv_obj_t, address: u32) -> Result<*const *const c_char, Error> {
+        if address == 0 {
+            return Err(Error::NullPointer);
+        }
+        if !address.is_multiple_of(4) {
+            return Err(Error::Misaligned);
+        }
+        // The array's entries are string addresses, up to the one naming "".
+        let mut entries: Vec<&[u8]> = Vec::new();
+        for index in 0..=tables::MAX_MAP_ENTRIES as u32 {
+            let entry = address.checked_add(index * 4).ok_or(Error::OutOfBounds)?;
+            let pointer = self.buffer(entry, 4)?;
+            // SAFETY: 4 bytes checked inside linear memory; read unaligned, as wasm allows.
+            let string = u32::from_le_bytes(unsafe { pointer.cast::<[u8; 4]>().read() });
+            let text = self.text(string)?;
+            if text.is_empty() {
+                let map = OwnedMap::new(entries.into_iter())?;
+                let pointer = map.as_ptr();
+                let handle = self.register(matrix)?;
+                // The old map stays alive until LVGL has the new one: the dispatcher calls
+                // lv_buttonmatrix_set_map right after this, which never reads the old map.
+                self.graphics.maps.insert(handle, map);
+                return Ok(pointer);
+            }
+            entries.push(text);
+        }
+        Err(Error::InvalidArgument)
     }
 
     fn extra(&mut self, extra: Extra, a: &[u32; 7], result: u32) -> Result<(), Error> {
@@ -508,66 +385,91 @@ impl Marshal for Call<'_> {
                 if screen.is_null() {
                     return Err(Error::OutOfMemory);
                 }
-                unsafe { lv::lv_disp_load_scr(screen) };
-                self.write_object(slot, screen)
+                let handle = self.register(screen)?;
+                self.graphics.windows.insert(handle, (Vec::new(), 0));
+                // SAFETY: a live screen.
+                unsafe { lv::lv_screen_load(screen) };
+                self.write(slot, &u32::from(handle).to_le_bytes())
             }
             Extra::ObjectDelete => {
                 let object = self.object(a[0], None)?;
+                // Without an active screen LVGL's next refresh reads through NULL.
+                // SAFETY: LVGL is started.
+                if object == unsafe { lv::lv_screen_active() } {
+                    return Err(Error::InvalidArgument);
+                }
                 // SAFETY: a live object; its DELETE events retire its handle and its children's.
-                unsafe { lv::lv_obj_del(object) };
+                unsafe { lv::lv_obj_delete(object) };
                 Ok(())
             }
             Extra::Percentage => {
                 let value = a[0] as i32;
-                if !(-1000..=1000).contains(&value) {
+                if !(-PERCENTAGE_MAX..=PERCENTAGE_MAX).contains(&value) {
                     return Err(Error::InvalidArgument);
                 }
                 let slot = self.result(result, 4)?;
-                // lv_pct() of lv_area.h, for 16-bit coordinates: bit 13 marks a special value.
-                let coded = if value < 0 { 1000 - value } else { value } | (1 << 13);
-                self.write(slot, &coded.to_le_bytes())
+                // SAFETY: a pure function of LVGL's.
+                let coordinate = unsafe { lv::lv_pct(value) };
+                self.write(slot, &coordinate.to_le_bytes())
             }
             Extra::TextareaGetText => {
-                let object = self.object(a[0], None)?;
-                // SAFETY: class statics are LVGL's.
-                let (textarea, label) =
-                    (core::ptr::addr_of!(lv::lv_textarea_class), core::ptr::addr_of!(lv::lv_label_class));
+                self.textarea_text(a[0])?;
                 let slot = self.result(result, 4)?;
                 let size = a[2];
                 let buffer = if size == 0 { core::ptr::null_mut() } else { self.buffer(a[1], size)? };
-                // SAFETY: the object is of the class whose getter is called.
-                let text = unsafe {
-                    if is_of_class(object, textarea) {
-                        lv::lv_textarea_get_text(object)
-                    } else if is_of_class(object, label) {
-                        lv::lv_label_get_text(object)
-                    } else {
-                        return Err(Error::WrongClass);
-                    }
-                };
-                let bytes = if text.is_null() { &[][..] } else { unsafe { core::ffi::CStr::from_ptr(text) }.to_bytes() };
+                let text = self.textarea_text(a[0])?;
                 if !buffer.is_null() {
-                    let copied = bytes.len().min(size as usize - 1);
+                    let copied = text.len().min(size as usize - 1);
                     // SAFETY: buffer was checked for `size` bytes.
                     unsafe {
-                        core::ptr::copy_nonoverlapping(bytes.as_ptr(), buffer, copied);
+                        core::ptr::copy_nonoverlapping(text.as_ptr(), buffer, copied);
                         buffer.add(copied).write(0);
                     }
                 }
-                self.write(slot, &(bytes.len() as u32).to_le_bytes())
+                let length = text.len() as u32;
+                self.write(slot, &length.to_le_bytes())
+            }
+            Extra::TextareaGetTextLength => {
+                let length = self.textarea_text(a[0])?.len() as u32;
+                let slot = self.result(result, 4)?;
+                self.write(slot, &length.to_le_bytes())
+            }
+            Extra::WindowGetEventCode => {
+                self.window(a[0])?;
+                let slot = self.result(result, 4)?;
+                let (code, _) = self.peek_event(true);
+                self.write(slot, &code.to_le_bytes())
+            }
+            Extra::WindowGetEventTarget => {
+                self.window(a[0])?;
+                let slot = self.result(result, 2)?;
+                let (_, target) = self.peek_event(false);
+                self.write(slot, &target.to_le_bytes())
+            }
+            Extra::WindowNextEvent => {
+                self.window(a[0])?;
+                self.drop_event();
+                Ok(())
             }
             Extra::WindowPopEvent => {
-                self.object(a[0], None)?;
-                let slot = self.result(result, 8)?;
-                // Injected input, then LVGL's timers: here, not in every call.
-                feed_input(self.graphics);
-                // SAFETY: LVGL is started.
-                unsafe { lv::lv_timer_handler() };
-                let event = PENDING.with(|pending| pending.events.pop_front()).unwrap_or((0, 0));
-                let mut bytes = [0u8; 8];
-                bytes[..4].copy_from_slice(&event.0.to_le_bytes());
-                bytes[4..].copy_from_slice(&event.1.to_le_bytes());
-                self.write(slot, &bytes)
+                self.window(a[0])?;
+                let code_slot = self.result(a[1], 4)?;
+                let target_slot = self.result(a[2], 2)?;
+                let (code, target) = self.peek_event(true);
+                self.drop_event();
+                self.write(code_slot, &code.to_le_bytes())?;
+                self.write(target_slot, &target.to_le_bytes())
+            }
+            Extra::WindowSetIcon => {
+                let window = self.window(a[0])?;
+                let icon = self.text(a[1])?;
+                if icon.len() > MAX_ICON_BYTES {
+                    return Err(Error::InvalidArgument);
+                }
+                let icon = icon.to_vec();
+                dispatch::color(a[2])?;
+                self.graphics.windows.insert(window, (icon, a[2]));
+                Ok(())
             }
         }
     }
@@ -595,13 +497,18 @@ extern "C" fn xila_graphics_call(
             return Err(Error::NoInstance);
         }
         if graphics.instance != instance {
-            // A new instance: none of the previous one's handles are its own.
+            // A new instance: none of the previous one's handles are its own. What LVGL may
+            // still point at (styles, maps) stays alive.
             graphics.instance = instance;
             graphics.handles.clear();
-            graphics.series.entries.clear();
+            graphics.series.clear();
+            graphics.styles.retire_all();
+            let maps = core::mem::take(&mut graphics.maps);
+            graphics.retired_maps.extend(maps.into_values());
+            graphics.windows.clear();
             PENDING.with(|pending| pending.events.clear());
         }
-        start(graphics)?;
+        display::start()?;
         retire_deleted(graphics);
         let mut call = Call { instance, graphics };
         let outcome =
@@ -634,52 +541,108 @@ pub(crate) fn register() -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::dispatch::{call, Error, Extra, Marshal, Slot};
+    use super::lv;
+    use core::ffi::c_char;
 
-    #[test]
-    fn series_handles_are_tied_to_their_chart_and_list() {
-        let mut table = SeriesTable::new();
-        let a = table.handle_for(7, 0x1000, true).unwrap();
-        let b = table.handle_for(7, 0x2000, true).unwrap();
-        assert!(a != 0 && b != 0 && a != b);
-        // Found again by get_series_next: the same handle.
-        assert_eq!(table.handle_for(7, 0x1000, false), Ok(a));
-        assert_eq!(table.lookup(a, 7, |address| address == 0x1000), Some(0x1000));
-        // Another chart, or not in the list (removed): rejected, and the list decides.
-        assert_eq!(table.lookup(a, 8, |_| true), None);
-        assert_eq!(table.lookup(a, 7, |_| false), None);
-        // Made-up numbers.
-        assert_eq!(table.lookup(0, 7, |_| true), None);
-        assert_eq!(table.lookup(b + 1000, 7, |_| true), None);
-    }
+    /// Records the extras it is asked to run and refuses everything else: the dispatcher's own
+    /// routing of numbers 717..=726, checked without a VM.
+    struct Extras(alloc::vec::Vec<Extra>);
 
-    #[test]
-    fn a_reused_address_gets_a_new_handle_and_the_old_one_dies() {
-        let mut table = SeriesTable::new();
-        let old = table.handle_for(7, 0x1000, true).unwrap();
-        // Removed, then a new series allocated at the same address.
-        let new = table.handle_for(7, 0x1000, true).unwrap();
-        assert_ne!(old, new);
-        assert_eq!(table.lookup(old, 7, |_| true), None);
-        assert_eq!(table.lookup(new, 7, |_| true), Some(0x1000));
-    }
-
-    #[test]
-    fn a_deleted_chart_takes_its_series_handles() {
-        let mut table = SeriesTable::new();
-        let a = table.handle_for(7, 0x1000, true).unwrap();
-        let b = table.handle_for(9, 0x3000, true).unwrap();
-        table.retain_charts(|chart| chart != 7);
-        assert_eq!(table.lookup(a, 7, |_| true), None);
-        assert_eq!(table.lookup(b, 9, |_| true), Some(0x3000));
-    }
-
-    #[test]
-    fn the_table_is_bounded() {
-        let mut table = SeriesTable::new();
-        for address in 0..MAX_SERIES {
-            table.handle_for(1, 0x10 * (address + 1), true).unwrap();
+    impl Marshal for Extras {
+        fn object(&mut self, _: u32, _: Option<*const lv::lv_obj_class_t>) -> Result<*mut lv::lv_obj_t, Error> {
+            Err(Error::InvalidHandle)
         }
-        assert_eq!(table.handle_for(1, 0x10 * (MAX_SERIES + 1), true), Err(Error::OutOfMemory));
+        fn string(&mut self, _: u32) -> Result<*const c_char, Error> {
+            Err(Error::NullPointer)
+        }
+        fn format(&mut self, _: u32) -> Result<*const c_char, Error> {
+            Err(Error::NullPointer)
+        }
+        fn style(&mut self, _: u32, _: bool) -> Result<*mut lv::lv_style_t, Error> {
+            Err(Error::InvalidHandle)
+        }
+        fn result(&mut self, _: u32, _: u32) -> Result<Slot, Error> {
+            Err(Error::NullPointer)
+        }
+        fn write(&mut self, _: Slot, _: &[u8]) -> Result<(), Error> {
+            Err(Error::NullPointer)
+        }
+        fn write_object(&mut self, _: Slot, _: *mut lv::lv_obj_t) -> Result<(), Error> {
+            Err(Error::NullPointer)
+        }
+        fn series(&mut self, _: *mut lv::lv_obj_t, _: u32) -> Result<*mut lv::lv_chart_series_t, Error> {
+            Err(Error::InvalidHandle)
+        }
+        fn write_series(&mut self, _: Slot, _: *mut lv::lv_obj_t, _: *mut lv::lv_chart_series_t, _: bool) -> Result<(), Error> {
+            Err(Error::NullPointer)
+        }
+        fn button_map(&mut self, _: *mut lv::lv_obj_t, _: u32) -> Result<*const *const c_char, Error> {
+            Err(Error::NullPointer)
+        }
+        fn extra(&mut self, extra: Extra, _: &[u32; 7], _: u32) -> Result<(), Error> {
+            self.0.push(extra);
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_extras_are_numbers_717_to_726_with_xilas_arities() {
+        use Extra::*;
+        let mut extras = Extras(alloc::vec::Vec::new());
+        let arities = [1, 1, 3, 1, 0, 1, 1, 1, 3, 3];
+        for (offset, arity) in arities.iter().enumerate() {
+            let number = 717 + offset as u32;
+            assert_eq!(call(&mut extras, number, &[0; 7], *arity + 1, 0), Err(Error::ArgumentCount), "extra {number}");
+            assert_eq!(call(&mut extras, number, &[0; 7], *arity, 0), Ok(()), "extra {number}");
+        }
+        assert_eq!(
+            extras.0,
+            [
+                ObjectDelete, Percentage, TextareaGetText, TextareaGetTextLength, WindowCreate, WindowGetEventCode,
+                WindowGetEventTarget, WindowNextEvent, WindowPopEvent, WindowSetIcon
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers_past_the_table_and_wrong_counts_are_refused_before_any_check() {
+        let mut extras = Extras(alloc::vec::Vec::new());
+        assert_eq!(super::dispatch::FUNCTION_COUNT, 727);
+        for number in [727, 728, 0xFFFF, u32::MAX] {
+            assert_eq!(call(&mut extras, number, &[0; 7], 0, 0), Err(Error::InvalidFunction));
+        }
+        // label_create (number 154 in Xila's table) takes one parameter.
+        let label_create = super::dispatch::NAMES.iter().position(|name| *name == "label_create").unwrap() as u32;
+        assert_eq!(call(&mut extras, label_create, &[0; 7], 2, 0), Err(Error::ArgumentCount));
+        assert_eq!(call(&mut extras, label_create, &[0; 7], 8, 0), Err(Error::ArgumentCount));
+        assert_eq!(call(&mut extras, label_create, &[5, 0, 0, 0, 0, 0, 0], 1, 0), Err(Error::InvalidHandle));
+        assert!(extras.0.is_empty());
+    }
+
+    #[test]
+    fn style_values_carry_numbers_and_colours_never_addresses() {
+        use super::dispatch::style_value;
+        let property = |name: &str| -> u32 {
+            xila_lvgl_sys::CONSTANTS_TXT
+                .lines()
+                .find_map(|line| {
+                    let mut fields = line.split(' ');
+                    (fields.next() == Some("lv_style_prop_t") && fields.next() == Some(name))
+                        .then(|| fields.next().unwrap().parse().unwrap())
+                })
+                .unwrap_or_else(|| panic!("{name} in constants.txt"))
+        };
+        assert_eq!(property("LV_STYLE_BG_COLOR"), 28, "LVGL 9.3's number");
+        // SAFETY: reading the union member that was set.
+        let colour = unsafe { style_value(property("LV_STYLE_BG_COLOR"), 0x123456).unwrap().color };
+        assert_eq!((colour.red, colour.green, colour.blue), (0x12, 0x34, 0x56));
+        assert_eq!(style_value(property("LV_STYLE_BG_COLOR"), 0x1000000).err(), Some(Error::InvalidArgument));
+        assert_eq!(unsafe { style_value(property("LV_STYLE_RADIUS"), 7).unwrap().num }, 7);
+        for address_property in ["LV_STYLE_TEXT_FONT", "LV_STYLE_BG_IMAGE_SRC", "LV_STYLE_TRANSITION", "LV_STYLE_ANIM"] {
+            assert_eq!(style_value(property(address_property), 0x1000).err(), Some(Error::StyleValueAddress), "{address_property}");
+        }
+        assert_eq!(style_value(0, 1).err(), Some(Error::StyleValueAddress));
+        assert_eq!(style_value(250, 1).err(), Some(Error::StyleValueAddress));
     }
 }
