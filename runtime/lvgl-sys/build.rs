@@ -74,6 +74,12 @@ fn build() -> Result<(), String> {
         clang_args.push(format!("-isystem{}", include.display()));
         if let Some(dir) = compiler_include_dir(&compiler) {
             clang_args.push(format!("-isystem{}", dir.display()));
+            // picolibc's limits.h includes the compiler's own with #include_next, which GCC
+            // keeps in include-fixed.
+            let fixed = dir.with_file_name("include-fixed");
+            if fixed.is_dir() {
+                clang_args.push(format!("-isystem{}", fixed.display()));
+            }
         }
         // arm-none-eabi-gcc sizes enums by their values (-fshort-enums); bindgen's clang must
         // lay out LVGL's enum-typed fields and parameters the same way.

@@ -1,10 +1,7 @@
-//! Injected input: the spec clicks a button, a checkbox and the bare window; the guest reads
-//! the events back with `window_pop_event` and the checkbox's state with `object_has_state`.
+//! Injected input: the spec clicks a button, a checkbox and the bare window. The guest reads
+//! the events with Xila's three-step interface (peek the code, peek the target, drop it) and
+//! the checkbox's state with `object_has_state`.
 use conformance_bindings::*;
-
-const CLICKED: u32 = 7; // LV_EVENT_CLICKED
-const VALUE_CHANGED: u32 = 28; // LV_EVENT_VALUE_CHANGED
-const STATE_CHECKED: i32 = 1; // LV_STATE_CHECKED
 
 fn main() {
     let window = window_create().expect("window_create");
@@ -13,11 +10,11 @@ fn main() {
     object_set_pos(button, 100, 95).expect("object_set_pos");
     let label = label_create(button).expect("label_create");
     label_set_text(label, c"Press").expect("label_set_text");
-    object_align(label, 9 /* LV_ALIGN_CENTER */, 0, 0).expect("object_align");
+    object_align(label, Align::CENTER, 0, 0).expect("object_align");
     let checkbox = checkbox_create(window).expect("checkbox_create");
     checkbox_set_text(checkbox, c"Check").expect("checkbox_set_text");
     object_set_pos(checkbox, 20, 190).expect("object_set_pos");
-    println!("checked before: {}", object_has_state(checkbox, STATE_CHECKED).unwrap());
+    println!("checked before: {}", object_has_state(checkbox, State::CHECKED).unwrap());
 
     let name = |object: Object| {
         if object == button {
@@ -30,15 +27,24 @@ fn main() {
             "another object"
         }
     };
+    // Bounded: a dispatcher that never runs dry must fail this test, not hang it.
     for _ in 0..32 {
-        let (code, target) = window_pop_event(window).expect("window_pop_event");
-        match code {
-            0 => break,
-            CLICKED if target == button => println!("clicked"),
-            CLICKED => println!("clicked {}", name(target)),
-            VALUE_CHANGED => println!("value changed: {}", name(target)),
-            other => println!("event {other} on {}", name(target)),
+        let code = window_get_event_code(window).expect("window_get_event_code");
+        if code == EventCode::ALL {
+            break;
         }
+        let target = window_get_event_target(window).expect("window_get_event_target");
+        // Peeking does not consume: asking again names the same event.
+        let again = (window_get_event_code(window).unwrap(), window_get_event_target(window).unwrap());
+        if again != (code, target) {
+            println!("peeking twice gave {again:?} after {:?}", (code, target));
+        }
+        match code {
+            EventCode::CLICKED => println!("clicked {}", name(target)),
+            EventCode::VALUE_CHANGED => println!("value changed: {}", name(target)),
+            other => println!("event {} on {}", other.0, name(target)),
+        }
+        window_next_event(window).expect("window_next_event");
     }
-    println!("checked after: {}", object_has_state(checkbox, STATE_CHECKED).unwrap());
+    println!("checked after: {}", object_has_state(checkbox, State::CHECKED).unwrap());
 }
