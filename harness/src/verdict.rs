@@ -100,7 +100,7 @@ pub fn judge(spec: &Spec, run: &RunOutput, output_match: OutputMatch) -> Outcome
             }
             Status::OutOfMemory => return Outcome::OutOfMemory(record.message.clone()),
             Status::JobError => return Outcome::Infrastructure(record.message.clone()),
-            Status::Exited | Status::LoadError => {}
+            Status::Exited | Status::LoadError | Status::Idle => {}
         }
     }
     let mut reasons = Vec::new();
