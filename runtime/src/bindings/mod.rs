@@ -25,7 +25,9 @@
 //! Input: a pointer input device reads the events the job injects ([`inject`]). Its read
 //! timer is paused: the injected samples are fed to LVGL, all at once and in order, when the
 //! guest calls `window_pop_event` (after the layout is brought up to date), so that what the
-//! guest sees does not depend on timing. A click is a press and a release at one point.
+//! guest sees does not depend on timing. A click is a press and a release at one point. When
+//! nothing is left to feed and no event is pending, a job with `flags::UNTIL_IDLE` ends there,
+//! as idle ([`crate::idle`]).
 //!
 //! Output: [`with_frame`] renders what is pending and lends the framebuffer, which the
 //! firmware and the host runner write to the job's `frame` file after the run.
@@ -162,6 +164,11 @@ unsafe extern "C" fn read_pointer(_driver: *mut lv::lv_indev_drv_t, data: *mut l
         (*data).state = if sample.0 { lv::lv_indev_state_t_LV_INDEV_STATE_PRESSED } else { lv::lv_indev_state_t_LV_INDEV_STATE_RELEASED };
         (*data).continue_reading = more;
     }
+}
+
+/// Injected pointer samples LVGL has not read yet.
+fn input_left() -> usize {
+    INPUT.with(|input| input.samples.len())
 }
 
 /// Feeds every queued sample to LVGL now, on the current layout.
@@ -563,6 +570,12 @@ impl Marshal for Call<'_> {
                 feed_input(self.graphics);
                 // SAFETY: LVGL is started.
                 unsafe { lv::lv_timer_handler() };
+                // Idle ending (crate::idle): with every injected sample fed and no event pending,
+                // a job that asks for it ends here instead of waiting for ever.
+                if crate::idle::should_end(input_left(), PENDING.with(|pending| pending.events.len())) {
+                    crate::idle::end(self.instance);
+                    return Ok(());
+                }
                 let event = PENDING.with(|pending| pending.events.pop_front()).unwrap_or((0, 0));
                 let mut bytes = [0u8; 8];
                 bytes[..4].copy_from_slice(&event.0.to_le_bytes());
