@@ -37,7 +37,8 @@ pub struct RunSettings {
     pub heap_budget: u32,
     /// Keep each job directory (for debugging) instead of deleting it.
     pub keep_job_dirs: bool,
-    /// Self-test requests for the firmware ([`bench_protocol::flags`]).
+    /// Self-test requests for the firmware ([`bench_protocol::flags`]); a spec's `until_idle`
+    /// adds its own flag per test.
     pub flags: u32,
     /// WAMR's operand stack per instance, in bytes.
     pub stack_size: u32,
@@ -148,7 +149,7 @@ pub fn run_module(
         start_time_ns: settings.start_time_ns,
         heap_budget: if settings.heap_budget != 0 { settings.heap_budget } else { target.heap_budget.unwrap_or(0) },
         stack_size: spec.wasm_stack.unwrap_or(settings.stack_size),
-        flags: settings.flags,
+        flags: settings.flags | if spec.until_idle { bench_protocol::flags::UNTIL_IDLE } else { 0 },
         args,
         env: spec.env.iter().map(|(k, v)| format!("{k}={v}").into_bytes()).collect(),
         stdin: spec.stdin.clone(),

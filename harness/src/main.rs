@@ -80,6 +80,11 @@ enum Commands {
         /// Seconds before the run is killed.
         #[arg(long, default_value_t = harness::spec::DEFAULT_TIMEOUT_SECONDS)]
         timeout: f64,
+        /// End the run as `idle` (exit status 246) when the guest waits for input
+        /// (`window_pop_event`) with no event pending, as a spec's `until_idle` does: for an
+        /// application that never exits.
+        #[arg(long)]
+        until_idle: bool,
         #[command(flatten)]
         run: RunArgs,
         /// Arguments for the guest.
@@ -278,7 +283,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     let targets_dir = cli.targets_dir.unwrap_or_else(|| root.join("targets"));
     let load_targets = || TargetSet::load(&targets_dir).map_err(anyhow::Error::from);
     match cli.command {
-        Commands::Run { target, module, env, stdin, timeout, run, args } => {
+        Commands::Run { target, module, env, stdin, timeout, until_idle, run, args } => {
             let targets = load_targets()?;
             let target = targets.get(&target)?;
             let spec = Spec {
@@ -289,6 +294,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     None => Vec::new(),
                 },
                 timeout_seconds: timeout,
+                until_idle,
                 ..Spec::default()
             };
             run_one(&root, target, &module, &spec, &settings(&run)?)

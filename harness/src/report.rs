@@ -93,7 +93,8 @@ pub struct ResultEntry {
     pub outcome: String,
     /// Why it did not pass (empty for a pass).
     pub details: String,
-    /// How the firmware said the run ended: `exit`, `trap`, `fault`, ... (none if it never said).
+    /// How the firmware said the run ended: `exit`, `trap`, `fault`, `idle`, ... (none if it
+    /// never said).
     pub status: Option<String>,
     pub exit_code: Option<u32>,
     pub message: Option<String>,
@@ -312,9 +313,17 @@ impl Report {
                     .results
                     .iter()
                     .find(|r| r.target == target.name && r.test == test)
-                    .map(|r| match (r.outcome.as_str(), r.instructions) {
-                        ("pass", Some(n)) => format!("pass ({:.2} M instr.)", n as f64 / 1e6),
-                        (outcome, _) => outcome.to_string(),
+                    .map(|r| {
+                        let cell = match (r.outcome.as_str(), r.instructions) {
+                            ("pass", Some(n)) => format!("pass ({:.2} M instr.)", n as f64 / 1e6),
+                            (outcome, _) => outcome.to_string(),
+                        };
+                        // An application that never exits ended waiting for input.
+                        if r.status.as_deref() == Some(bench_protocol::Status::Idle.name()) {
+                            format!("{cell}, idle")
+                        } else {
+                            cell
+                        }
                     })
                     .unwrap_or_default();
                 md.push_str(&format!(" {cell} |"));

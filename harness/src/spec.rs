@@ -18,7 +18,13 @@
 //! - `events`: pointer events injected into the display's input device, fed in order when the
 //!   guest calls `window_pop_event`: `[{"click": [x, y]}, {"press": [x, y]}, {"release": [x, y]}]`;
 //! - `wasm_stack`: bytes of WAMR operand stack for this test, overriding `--wasm-stack` (a
-//!   deeply recursive test needs more than the default).
+//!   deeply recursive test needs more than the default);
+//! - `until_idle`: `true` for an application that never exits (Xila's loop on
+//!   `window_pop_event`): the run ends when the guest waits for input with every `events` entry
+//!   delivered and no event pending (without `events`, at its first wait), with the status
+//!   `idle`; stdout, stderr and the frame are kept and checked as after an exit. Such a spec
+//!   expects that ending with `"status": "idle"`, which needs `until_idle` (without it the guest
+//!   would wait until its timeout).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -68,6 +74,9 @@ pub struct Spec {
     pub events: Vec<bench_protocol::InputEvent>,
     /// `wasm_stack`: the test's own operand stack size, in bytes.
     pub wasm_stack: Option<u32>,
+    /// `until_idle`: end the run as `idle` once the guest waits for input with nothing left to
+    /// deliver ([`bench_protocol::flags::UNTIL_IDLE`]).
+    pub until_idle: bool,
 }
 
 impl Default for Spec {
@@ -93,6 +102,7 @@ impl Default for Spec {
             frame_tolerance: crate::frame::Tolerance::default(),
             events: Vec::new(),
             wasm_stack: None,
+            until_idle: false,
         }
     }
 }
@@ -176,12 +186,21 @@ impl Spec {
                             .with_context(|| format!("field `{key}` must be a number of bytes from 1024 to 4294967295"))?,
                     )
                 }
+                "until_idle" => {
+                    spec.until_idle =
+                        value.as_bool().with_context(|| format!("field `{key}` must be true or false"))?
+                }
                 "stdin_file" => {
                     let name = string(key, value)?;
                     spec.stdin_file = Some(PathBuf::from(name));
                 }
                 _ => spec.unknown_keys.push(key.clone()),
             }
+        }
+        if spec.status == Status::Idle && !spec.until_idle {
+            bail!(
+                "field `status`: \"idle\" needs \"until_idle\": true, which ends the run when the guest waits for input (without it the guest waits until its timeout)"
+            );
         }
         Ok(spec)
     }
@@ -368,6 +387,23 @@ mod tests {
     }
 
     #[test]
+    fn until_idle_asks_for_an_idle_ending_and_idle_is_a_status() {
+        let spec = Spec::parse(r#"{"until_idle": true, "status": "idle", "events": [{"click": [5, 5]}], "stdout": "ready\n"}"#)
+            .unwrap();
+        assert!(spec.until_idle);
+        assert_eq!(spec.status, Status::Idle);
+        assert_eq!(spec.events.len(), 1);
+        // Without events: the first wait ends the run.
+        let spec = Spec::parse(r#"{"until_idle": true, "status": "idle"}"#).unwrap();
+        assert!(spec.until_idle && spec.events.is_empty());
+        // Asking for it without expecting it is allowed: an idle ending is then a failure.
+        let spec = Spec::parse(r#"{"until_idle": true}"#).unwrap();
+        assert_eq!((spec.until_idle, spec.status), (true, Status::Exited));
+        assert!(!Spec::parse(r#"{"until_idle": false}"#).unwrap().until_idle);
+        assert!(!Spec::parse("{}").unwrap().until_idle);
+    }
+
+    #[test]
     fn legacy_dirs_and_expected_files_are_read() {
         let spec = Spec::parse(r#"{"dirs": ["a.dir", "b"], "files": {"a.dir/out": "x\ny"}}"#).unwrap();
         assert_eq!(spec.dirs, ["a.dir", "b"]);
@@ -392,6 +428,9 @@ mod tests {
     #[case::status(r#"{"status": "melted"}"#, "unknown status")]
     #[case::timeout(r#"{"timeout": 0}"#, "`timeout`")]
     #[case::wasm_stack(r#"{"wasm_stack": 16}"#, "`wasm_stack`")]
+    #[case::until_idle(r#"{"until_idle": "yes"}"#, "`until_idle` must be true or false")]
+    #[case::idle_without_until_idle(r#"{"status": "idle"}"#, "\"idle\" needs \"until_idle\": true")]
+    #[case::idle_with_until_idle_false(r#"{"status": "idle", "until_idle": false}"#, "needs \"until_idle\": true")]
     fn a_broken_spec_names_the_field(#[case] text: &str, #[case] expected: &str) {
         let message = format!("{:#}", Spec::parse(text).unwrap_err());
         assert!(message.contains(expected), "{message}");

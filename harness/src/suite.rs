@@ -167,7 +167,8 @@ fn run_test_once(suite: &Suite, test: &TestCase, options: &SuiteOptions<'_>) -> 
     }
 }
 
-/// One line per test: outcome, target, name, wall time and, where known, guest instructions.
+/// One line per test: outcome, target, name, wall time and, where known, guest instructions;
+/// `idle` when the run ended with the guest waiting for input (whether or not that passed).
 pub fn result_line(target: &str, result: &TestResult) -> String {
     let mut line = format!("{:<13} {target} {}", result.outcome.label(), result.name);
     if let Some(run) = &result.run {
@@ -175,6 +176,9 @@ pub fn result_line(target: &str, result: &TestResult) -> String {
         if let crate::execute::RunEnd::Finished(record) = &run.end {
             if let Some(instructions) = record.instructions {
                 line.push_str(&format!(", {instructions} instructions"));
+            }
+            if record.status == bench_protocol::Status::Idle {
+                line.push_str(", idle");
             }
         }
         line.push(')');

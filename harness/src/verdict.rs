@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bench_protocol::Status;
 
-use crate::execute::{RunEnd, RunOutput};
+use crate::execute::{Record, RunEnd, RunOutput};
 use crate::spec::Spec;
 
 /// How stdout and stderr are compared with the spec.
@@ -100,13 +100,12 @@ pub fn judge(spec: &Spec, run: &RunOutput, output_match: OutputMatch) -> Outcome
             }
             Status::OutOfMemory => return Outcome::OutOfMemory(record.message.clone()),
             Status::JobError => return Outcome::Infrastructure(record.message.clone()),
-            Status::Exited | Status::LoadError => {}
+            Status::Exited | Status::LoadError | Status::Idle => {}
         }
     }
     let mut reasons = Vec::new();
     if record.status != spec.status {
-        let detail = if record.message.is_empty() { String::new() } else { format!(" ({})", record.message) };
-        reasons.push(format!("status: expected `{}`, got `{}`{detail}", spec.status, record.status));
+        reasons.push(status_difference(spec, record));
     } else if record.status == Status::Exited && record.exit_code != spec.exit_code {
         reasons.push(format!("exit code: expected {}, got {}", spec.exit_code, record.exit_code));
     }
@@ -128,6 +127,26 @@ pub fn judge(spec: &Spec, run: &RunOutput, output_match: OutputMatch) -> Outcome
         Outcome::Pass
     } else {
         Outcome::Fail(reasons)
+    }
+}
+
+/// Why the run's ending is not the one the spec expects (the statuses differ, and the run's is
+/// one a spec can expect: an exit, a load error or an idle ending).
+fn status_difference(spec: &Spec, record: &Record) -> String {
+    match (spec.status, record.status) {
+        // A run ends idle only when its spec has `until_idle`, so the spec forgot the status.
+        (expected, Status::Idle) => format!(
+            "the guest waited for input: {} ({}), but the spec expects `{expected}`; a spec for an application that never exits says \"status\": \"idle\"",
+            record.status, record.message
+        ),
+        (Status::Idle, Status::Exited) => format!(
+            "status: expected `idle` (the guest waiting for input after every injected event), but the guest exited with code {}",
+            record.exit_code
+        ),
+        (expected, actual) => {
+            let detail = if record.message.is_empty() { String::new() } else { format!(" ({})", record.message) };
+            format!("status: expected `{expected}`, got `{actual}`{detail}")
+        }
     }
 }
 
@@ -288,6 +307,78 @@ mod tests {
         assert!(matches!(judge(&spec(None), &run, OutputMatch::Exact), Outcome::Crash { status: Status::Trap, .. }));
         let expecting = Spec { status: Status::Trap, message: Some("unreachable".into()), ..Spec::default() };
         assert_eq!(judge(&expecting, &run, OutputMatch::Exact), Outcome::Pass);
+    }
+
+    /// A run that ended idle, with its output and a frame.
+    fn idle(stdout: &[u8]) -> RunOutput {
+        let mut run = finished(Status::Idle, 0, stdout);
+        if let RunEnd::Finished(record) = &mut run.end {
+            record.message = "waiting for input after every injected event".into();
+        }
+        run.frame = Some(Ok(crate::frame::Frame { width: 2, height: 1, rgb: vec![255; 6] }));
+        run
+    }
+
+    #[test]
+    fn an_expected_idle_ending_passes_when_the_outputs_match() {
+        let expecting = Spec { until_idle: true, status: Status::Idle, stdout: Some("ready\n".into()), ..Spec::default() };
+        assert_eq!(judge(&expecting, &idle(b"ready\n"), OutputMatch::Exact), Outcome::Pass);
+        // The outputs still count.
+        let Outcome::Fail(reasons) = judge(&expecting, &idle(b"other\n"), OutputMatch::Exact) else { panic!() };
+        assert_eq!(reasons.len(), 1);
+        assert!(reasons[0].starts_with("stdout differs at byte 0"), "{reasons:?}");
+    }
+
+    #[test]
+    fn an_expected_idle_ending_checks_the_frame_too() {
+        use crate::frame::Frame;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("g.png"), Frame { width: 2, height: 1, rgb: vec![255; 6] }.to_png()).unwrap();
+        let expecting = Spec {
+            until_idle: true,
+            status: Status::Idle,
+            frame: Some("g.png".into()),
+            base_dir: Some(dir.path().into()),
+            ..Spec::default()
+        };
+        let mut run = idle(b"");
+        assert_eq!(judge(&expecting, &run, OutputMatch::Exact), Outcome::Pass);
+        run.frame = Some(Ok(Frame { width: 2, height: 1, rgb: vec![0; 6] }));
+        let Outcome::Fail(reasons) = judge(&expecting, &run, OutputMatch::Exact) else { panic!() };
+        assert!(reasons[0].starts_with("frame differs from the golden"), "{reasons:?}");
+    }
+
+    #[test]
+    fn an_idle_ending_the_spec_did_not_expect_is_a_failure_that_says_so() {
+        let not_expecting = Spec { until_idle: true, stdout: Some("ready\n".into()), ..Spec::default() };
+        let outcome = judge(&not_expecting, &idle(b"ready\n"), OutputMatch::Exact);
+        let Outcome::Fail(reasons) = &outcome else { panic!("{outcome:?}") };
+        assert_eq!(outcome.label(), "FAIL");
+        assert_eq!(reasons.len(), 1, "{reasons:?}");
+        assert!(
+            reasons[0].starts_with("the guest waited for input: idle (waiting for input after every injected event), but the spec expects `exit`"),
+            "{reasons:?}"
+        );
+        assert!(reasons[0].contains(r#""status": "idle""#), "{reasons:?}");
+        // Nor is it read as a crash or a timeout when the spec expects a trap.
+        let expecting_trap = Spec { until_idle: true, status: Status::Trap, ..Spec::default() };
+        assert!(matches!(judge(&expecting_trap, &idle(b""), OutputMatch::Exact), Outcome::Fail(_)));
+    }
+
+    #[test]
+    fn a_spec_expecting_idle_fails_when_the_guest_exits() {
+        let expecting = Spec { until_idle: true, status: Status::Idle, ..Spec::default() };
+        let Outcome::Fail(reasons) = judge(&expecting, &finished(Status::Exited, 3, b""), OutputMatch::Exact) else {
+            panic!()
+        };
+        assert_eq!(
+            reasons,
+            ["status: expected `idle` (the guest waiting for input after every injected event), but the guest exited with code 3"]
+        );
+        // An exit with code 0 is no idle ending either.
+        assert!(matches!(judge(&expecting, &finished(Status::Exited, 0, b""), OutputMatch::Exact), Outcome::Fail(_)));
+        // A trap stays a crash.
+        assert!(matches!(judge(&expecting, &finished(Status::Trap, 0, b""), OutputMatch::Exact), Outcome::Crash { .. }));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! One run: initialise WAMR, load, instantiate, run `_start`, classify the end, tear down.
 
-use crate::{memory, natives, state, Outcome};
+use crate::{idle, memory, natives, state, Outcome};
 use alloc::ffi::CString;
 use alloc::format;
 use alloc::string::String;
@@ -35,7 +35,9 @@ pub fn run(job: &Job<'_>) -> Outcome {
         Err(message) => failure(Status::JobError, message),
     };
     state::end();
-    if outcome.status != Status::Exited && memory::allocation_failed() {
+    // A failed allocation explains a trap or a load error; a guest that went on to exit or to
+    // wait for input had handled it.
+    if !matches!(outcome.status, Status::Exited | Status::Idle) && memory::allocation_failed() {
         outcome.status = Status::OutOfMemory;
     }
     memory::end_run();
@@ -171,6 +173,9 @@ fn run_start(instance: sys::wasm_module_inst_t) -> Outcome {
     // SAFETY: instance is live.
     let exit_code = unsafe { sys::wasm_runtime_get_wasi_exit_code(instance) };
     match exception {
+        // A host function ended the run because the guest waits for input that will not come
+        // (crate::idle); the exception it raised to unwind is not a trap.
+        Some(_) if idle::requested() => Outcome { status: Status::Idle, exit_code: 0, message: idle::MESSAGE.into() },
         None => Outcome { status: Status::Exited, exit_code, message: String::new() },
         Some(text) if text.contains(PROC_EXIT) => {
             Outcome { status: Status::Exited, exit_code, message: String::new() }

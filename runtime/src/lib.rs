@@ -18,6 +18,7 @@ pub mod bindings;
 mod engine;
 pub mod fs;
 mod global;
+mod idle;
 pub mod memory;
 mod natives;
 mod platform;

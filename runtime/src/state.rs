@@ -1,4 +1,5 @@
-//! What one run's platform calls need from the job: stdin, clocks and random generators.
+//! What one run's platform calls need from the job: stdin, clocks and random generators, and
+//! whether the run may end when the guest goes idle.
 
 use crate::fs::Fs;
 use crate::global::Global;
@@ -15,6 +16,10 @@ pub(crate) struct RunState {
     /// Serves libc-wasi's random fd numbering, kept apart so that opening files does not shift
     /// the guest's random stream.
     fd_random: Xoshiro256,
+    /// The job asked to end the run when the guest goes idle ([`bench_protocol::flags::UNTIL_IDLE`]).
+    until_idle: bool,
+    /// A host function ended the run as idle ([`crate::idle::end`]); read by the engine.
+    idle_requested: bool,
 }
 
 static STATE: Global<RunState> = Global::new(RunState {
@@ -25,6 +30,8 @@ static STATE: Global<RunState> = Global::new(RunState {
     monotonic_origin_ns: 0,
     guest_random: Xoshiro256::zeroed(),
     fd_random: Xoshiro256::zeroed(),
+    until_idle: false,
+    idle_requested: false,
 });
 
 /// Starts a run. `stdin` must stay alive until [`end`].
@@ -38,15 +45,19 @@ pub(crate) fn begin(job: &bench_protocol::Job<'_>) {
         state.monotonic_origin_ns = origin;
         state.guest_random = Xoshiro256::seeded(job.seed);
         state.fd_random = Xoshiro256::seeded(job.seed ^ 0x6664_5f72_616e_646f);
+        state.until_idle = job.until_idle();
+        state.idle_requested = false;
     });
 }
 
-/// Forgets the job's stdin, which the caller is about to drop.
+/// Forgets the job's stdin, which the caller is about to drop, and the run's idle request.
 pub(crate) fn end() {
     STATE.with(|state| {
         state.stdin = core::ptr::null();
         state.stdin_len = 0;
         state.stdin_pos = 0;
+        state.until_idle = false;
+        state.idle_requested = false;
     });
 }
 
@@ -83,6 +94,21 @@ pub(crate) fn read_stdin(out: &mut [u8]) -> usize {
         state.stdin_pos += n;
         n
     })
+}
+
+/// Whether the job asked to end the run when the guest goes idle.
+pub(crate) fn until_idle() -> bool {
+    STATE.with(|state| state.until_idle)
+}
+
+/// Records that the run ends as idle (see [`crate::idle`]).
+pub(crate) fn request_idle() {
+    STATE.with(|state| state.idle_requested = true);
+}
+
+/// Whether a host function ended this run as idle.
+pub(crate) fn idle_requested() -> bool {
+    STATE.with(|state| state.idle_requested)
 }
 
 pub(crate) fn guest_random(out: &mut [u8]) {

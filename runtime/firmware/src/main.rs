@@ -63,8 +63,9 @@ mod entry {
         } else {
             None
         };
-        // The display as the run left it, when the guest used the graphics bindings; before
-        // the record, so that a record means everything else is written.
+        // The display as the run left it, when the guest used the graphics bindings, however
+        // the run ended (an idle ending's frame is what the application shows while it waits);
+        // before the record, so that a record means everything else is written.
         xila_runtime::bindings::with_frame(|width, height, pixels| {
             let header = bench_protocol::frame::header(width, height, bench_protocol::frame::FORMAT_RGB565);
             host_io::write_job_file_parts(files::FRAME, &[&header, pixels]);

@@ -134,7 +134,8 @@ fn main() {
                 let outcome = xila_runtime::run(&job);
                 let has_fs = !job.image.is_empty() || job.preopens().next().is_some();
                 let image = xila_runtime::take_image().filter(|_| has_fs);
-                // The display as the run left it, when the guest used the graphics bindings.
+                // The display as the run left it, when the guest used the graphics bindings,
+                // however the run ended (idle included, as on the firmware).
                 let frame = xila_runtime::bindings::with_frame(|width, height, pixels| {
                     let mut bytes = bench_protocol::frame::header(width, height, bench_protocol::frame::FORMAT_RGB565).to_vec();
                     bytes.extend_from_slice(pixels);

@@ -7,7 +7,7 @@
 //! start_time   u64      realtime clock at boot, nanoseconds since the Unix epoch
 //! heap_budget  u32      bytes of heap the runtime may use (0: everything the board has)
 //! stack_size   u32      WAMR's per-instance operand stack, bytes
-//! flags        u32      self-test requests, see [`flags`]
+//! flags        u32      requests to the firmware, see [`flags`]
 //! args         u32 count, then per item: u32 length + bytes (args[0] is the program name)
 //! env          u32 count, then per item: u32 length + bytes ("NAME=value")
 //! stdin        u32 length + bytes
@@ -24,15 +24,25 @@
 //! ```text
 //! events       u32 count, then per event: u32 kind, i32 x, i32 y (see [`InputEvent`])
 //! ```
+//! Requests that carry no data (the self-tests, ending the run when the guest goes idle) are
+//! bits of `flags`, the same in every layout, so they need no new magic.
 //! Decoding borrows from the buffer, so the firmware needs no second copy of the module.
 
-/// Bits of [`Job::flags`]: requests that test the firmware's own failure paths. A guest can
-/// never set them; only the harness writes the job.
+/// Bits of [`Job::flags`]: requests to the firmware, which a guest can never set (only the
+/// harness writes the job). A bit outside [`flags::ALL`] is refused when the job is decoded
+/// ([`JobError::UnknownFlags`]), so that a firmware that does not know a later request ends
+/// the run as a job error instead of running without it.
 pub mod flags {
     /// Fault the CPU (an access to an unmapped address) before loading the module.
     pub const SELF_TEST_FAULT: u32 = 1 << 0;
     /// Panic the firmware before loading the module.
     pub const SELF_TEST_PANIC: u32 = 1 << 1;
+    /// End the run as [`crate::Status::Idle`] when the guest waits for input (Xila's
+    /// `window_pop_event`) after every injected event was delivered and none is pending: for
+    /// applications that never exit. Without it such a guest waits until the run's timeout.
+    pub const UNTIL_IDLE: u32 = 1 << 2;
+    /// Every bit this version knows.
+    pub const ALL: u32 = SELF_TEST_FAULT | SELF_TEST_PANIC | UNTIL_IDLE;
 }
 
 /// The first eight bytes of every job.
@@ -115,6 +125,8 @@ pub enum JobError {
     TrailingBytes,
     /// An injected event has an unknown kind.
     BadEvent,
+    /// The flags have a bit this firmware does not know (outside [`flags::ALL`]).
+    UnknownFlags(u32),
 }
 
 impl core::fmt::Display for JobError {
@@ -124,6 +136,9 @@ impl core::fmt::Display for JobError {
             JobError::Truncated(field) => write!(f, "job file ends inside field `{field}`"),
             JobError::TrailingBytes => write!(f, "job file has bytes after the module"),
             JobError::BadEvent => write!(f, "job file has an injected event of an unknown kind"),
+            JobError::UnknownFlags(bits) => {
+                write!(f, "job file asks for flags {bits:#x}, which this firmware does not know (rebuild it)")
+            }
         }
     }
 }
@@ -215,6 +230,9 @@ impl<'a> Job<'a> {
             preopens: List { count: 0, encoded: &[] },
             events: &[],
         };
+        if job.flags & !flags::ALL != 0 {
+            return Err(JobError::UnknownFlags(job.flags & !flags::ALL));
+        }
         if with_fs {
             job.image = reader.bytes("image")?;
             job.preopens = reader.list("preopens")?;
@@ -266,6 +284,12 @@ impl<'a> Job<'a> {
 
     pub fn event_count(&self) -> usize {
         self.events.len() / EVENT_SIZE
+    }
+
+    /// Whether the run ends as [`crate::Status::Idle`] once the guest waits for input with
+    /// nothing left to deliver ([`flags::UNTIL_IDLE`]).
+    pub fn until_idle(&self) -> bool {
+        self.flags & flags::UNTIL_IDLE != 0
     }
 
     /// The preopened directories: (guest name, directory in the image), in fd order from 3.
@@ -482,6 +506,41 @@ mod tests {
         assert_eq!(Job::decode(&encoded), Err(JobError::TrailingBytes));
         encoded[0] = b'Y';
         assert_eq!(Job::decode(&encoded), Err(JobError::BadMagic));
+    }
+
+    #[test]
+    fn the_idle_flag_survives_every_layout_and_leaves_the_layout_alone() {
+        let events = [InputEvent { kind: InputKind::Click, x: 5, y: 5 }];
+        let with_flag = |spec: JobSpec| JobSpec { flags: spec.flags | flags::UNTIL_IDLE, ..spec };
+        for (spec, events, magic) in [
+            (sample(), &[][..], JOB_MAGIC),
+            (sample_with_fs(), &[][..], JOB_MAGIC_FS),
+            (sample(), &events[..], JOB_MAGIC_EVENTS),
+        ] {
+            let plain = Job::encode_with_events(&spec, events);
+            let idle = Job::encode_with_events(&with_flag(spec.clone()), events);
+            // The flag is one bit of the flags word: same magic, same length, nothing else moves.
+            assert_eq!(&idle[..8], magic);
+            assert_eq!(idle.len(), plain.len());
+            let differing: Vec<usize> = (0..idle.len()).filter(|&i| idle[i] != plain[i]).collect();
+            assert_eq!(differing, [8 + 8 + 8 + 4 + 4], "only the flags' first byte differs");
+            let job = Job::decode(&idle).unwrap();
+            assert!(job.until_idle());
+            assert_eq!(job.flags, spec.flags | flags::UNTIL_IDLE);
+            assert_eq!(job.events().collect::<Vec<_>>(), events);
+            assert_eq!(job.module, &spec.module[..]);
+            assert!(!Job::decode(&plain).unwrap().until_idle());
+        }
+        // An old job (no idle bit) still decodes as before.
+        assert_eq!(Job::decode(&Job::encode(&sample())).unwrap().flags, flags::SELF_TEST_PANIC);
+    }
+
+    #[test]
+    fn an_unknown_flag_is_refused_not_ignored() {
+        let unknown = 1 << 31;
+        let encoded = Job::encode(&JobSpec { flags: flags::UNTIL_IDLE | unknown, ..sample() });
+        assert_eq!(Job::decode(&encoded), Err(JobError::UnknownFlags(unknown)));
+        assert_eq!(flags::ALL & unknown, 0);
     }
 
     #[test]

@@ -33,10 +33,14 @@ pub enum Status {
     LoadError,
     /// The job could not be read or decoded.
     JobError,
+    /// The guest waited for input with every injected event delivered and none pending, and the
+    /// job asked to end there ([`crate::flags::UNTIL_IDLE`]): an application that never exits,
+    /// stopped where it would wait for ever. Its stdout, stderr and frame are kept as for an exit.
+    Idle,
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 8] = [
         Status::Exited,
         Status::Trap,
         Status::Fault,
@@ -44,6 +48,7 @@ impl Status {
         Status::OutOfMemory,
         Status::LoadError,
         Status::JobError,
+        Status::Idle,
     ];
 
     /// The process exit status for this outcome. `guest_exit_code` is used for
@@ -57,6 +62,7 @@ impl Status {
             Status::OutOfMemory => 243,
             Status::LoadError => 244,
             Status::JobError => 245,
+            Status::Idle => 246,
         }
     }
 
@@ -70,6 +76,7 @@ impl Status {
             Status::OutOfMemory => "out-of-memory",
             Status::LoadError => "load-error",
             Status::JobError => "job-error",
+            Status::Idle => "idle",
         }
     }
 
@@ -264,7 +271,7 @@ mod tests {
 
     #[test]
     fn reserved_statuses_are_distinct_and_named() {
-        let mut seen = [0u32; 7];
+        let mut seen = [0u32; Status::ALL.len()];
         for (i, status) in Status::ALL.into_iter().enumerate() {
             seen[i] = status.process_exit_status(7);
             assert_eq!(Status::from_name(status.name()), Some(status));
@@ -275,6 +282,23 @@ mod tests {
             }
         }
         assert_eq!(Status::Exited.process_exit_status(33), 33);
+    }
+
+    #[test]
+    fn an_idle_ending_has_its_own_name_and_exit_status() {
+        assert_eq!(Status::Idle.name(), "idle");
+        assert_eq!(Status::from_name("idle"), Some(Status::Idle));
+        assert_eq!(Status::Idle.process_exit_status(0), 246);
+        let record = ResultRecord {
+            status: Some(Status::Idle),
+            message: "waiting for input after every injected event",
+            instructions: Some(42),
+            ..Default::default()
+        };
+        let buffer = written(&record);
+        let text = core::str::from_utf8(&buffer.bytes[..buffer.len]).unwrap();
+        assert!(text.starts_with("status idle\nexit_code 0\n"), "{text}");
+        assert_eq!(ResultRecord::parse(text), Ok(record));
     }
 
     #[test]

@@ -19,6 +19,10 @@
 //! - what LVGL keeps pointing at is the host's, never the guest's: styles are host copies named
 //!   by the guest's address, button-matrix maps are copied into memory the instance owns;
 //! - no guest value is used as a host address; style values that would carry one are refused.
+//!
+//! Events: `window_pop_event` and `window_get_event_code` let LVGL run first (injected input,
+//! timers). When nothing is left to feed and no event is pending, a job with
+//! `flags::UNTIL_IDLE` ends there, as idle ([`crate::idle`]).
 
 mod display;
 mod tables;
@@ -231,13 +235,22 @@ impl Call<'_> {
         Ok(if text.is_null() { &[] } else { unsafe { core::ffi::CStr::from_ptr(text) }.to_bytes() })
     }
 
-    /// The oldest pending event, after letting LVGL run when `run`.
-    fn peek_event(&mut self, run: bool) -> (u32, u16) {
+    /// The oldest pending event, after letting LVGL run when `run`; `None` when the run has
+    /// just ended as idle (the caller returns at once, touching nothing of the guest's).
+    fn peek_event(&mut self, run: bool) -> Option<(u32, u16)> {
         if run {
             display::run_lvgl();
             retire_deleted(self.graphics);
+            // Every injected sample fed and no event pending: a job that asks for it ends here
+            // instead of waiting for ever (crate::idle).
+            let pending = PENDING.with(|pending| pending.events.len());
+            if crate::idle::should_end(usize::from(display::input_pending()), pending) {
+                crate::idle::end(self.instance);
+                return None;
+            }
         }
-        PENDING.with(|pending| pending.events.front().copied()).unwrap_or((lv::lv_event_code_t_LV_EVENT_ALL as u32, 0))
+        let event = PENDING.with(|pending| pending.events.front().copied());
+        Some(event.unwrap_or((lv::lv_event_code_t_LV_EVENT_ALL as u32, 0)))
     }
 
     fn drop_event(&mut self) {
@@ -437,13 +450,13 @@ impl Marshal for Call<'_> {
             Extra::WindowGetEventCode => {
                 self.window(a[0])?;
                 let slot = self.result(result, 4)?;
-                let (code, _) = self.peek_event(true);
+                let Some((code, _)) = self.peek_event(true) else { return Ok(()) };
                 self.write(slot, &code.to_le_bytes())
             }
             Extra::WindowGetEventTarget => {
                 self.window(a[0])?;
                 let slot = self.result(result, 2)?;
-                let (_, target) = self.peek_event(false);
+                let (_, target) = self.peek_event(false).unwrap_or_default();
                 self.write(slot, &target.to_le_bytes())
             }
             Extra::WindowNextEvent => {
@@ -455,7 +468,7 @@ impl Marshal for Call<'_> {
                 self.window(a[0])?;
                 let code_slot = self.result(a[1], 4)?;
                 let target_slot = self.result(a[2], 2)?;
-                let (code, target) = self.peek_event(true);
+                let Some((code, target)) = self.peek_event(true) else { return Ok(()) };
                 self.drop_event();
                 self.write(code_slot, &code.to_le_bytes())?;
                 self.write(target_slot, &target.to_le_bytes())
