@@ -51,7 +51,8 @@ fn guest() -> Vec<u8> {
     (block $done (loop $next
       {pop}
       (br_if $done (i32.eqz (i32.load (i32.const 24))))
-      (if (i32.and (i32.eq (i32.load (i32.const 24)) (i32.const 7)) (i32.eq (i32.load (i32.const 28)) (local.get $btn)))
+      ;; LVGL 9.3's LV_EVENT_CLICKED is 10; the target is a 2-byte handle.
+      (if (i32.and (i32.eq (i32.load (i32.const 24)) (i32.const 10)) (i32.eq (i32.load16_u (i32.const 28)) (local.get $btn)))
         (then (call $exit (i32.const 7))))
       (br $next)))
     (call $exit (i32.const 1))))"#,
@@ -59,7 +60,7 @@ fn guest() -> Vec<u8> {
         button = call("button_create", &format!("(local.get $win){}", zeros(6)), 1, 16),
         size = call("object_set_size", &format!("(local.get $btn) (i32.const 120) (i32.const 50){}", zeros(4)), 3, 0),
         pos = call("object_set_pos", &format!("(local.get $btn) (i32.const 100) (i32.const 95){}", zeros(4)), 3, 0),
-        pop = call("window_pop_event", &format!("(local.get $win){}", zeros(6)), 1, 24),
+        pop = call("window_pop_event", &format!("(local.get $win) (i32.const 24) (i32.const 28){}", zeros(4)), 3, 0),
     );
     wat::parse_str(&wat).expect("valid WAT")
 }

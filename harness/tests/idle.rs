@@ -9,15 +9,13 @@ use std::path::Path;
 
 use common::{text, xbench};
 
-// Graphics function numbers and call shapes, as of runtime/bindings/functions.txt (LVGL 8.3
-// numbering). THESE CHANGE with Xila's table (window_create 721, window_pop_event 725 with
-// `window_pop_event(window, code: *mut u32, target: *mut c_void)`): update the two numbers and
-// the two calls in `guest` (marked `GRAPHICS ABI`) together.
-/// `window_create() -> object`: no argument; the window's handle (u32) at the result pointer.
-const WINDOW_CREATE: u32 = 751;
-/// `window_pop_event(window) -> event`: one argument; the event code (u32, 0: none) and the
-/// target's handle (u32) at the 8-byte result pointer.
-const WINDOW_POP_EVENT: u32 = 752;
+// Graphics function numbers from Xila's table (runtime/bindings/functions.txt).
+/// `window_create() -> *mut Object`: no argument; the window's handle (4 bytes) at the result
+/// pointer.
+const WINDOW_CREATE: u32 = 721;
+/// `window_pop_event(window, code: *mut u32, target: *mut c_void)`: three arguments; the event
+/// code (4 bytes, 0: none) and the target's handle (2 bytes) through the two pointers.
+const WINDOW_POP_EVENT: u32 = 725;
 
 /// A Xila-like application: prints "window", then for each event `window_pop_event` returns
 /// prints "event", for ever. With `exit_after_window`, it returns from `_start` instead of
@@ -44,9 +42,9 @@ fn guest(exit_after_window: bool) -> Vec<u8> {
     (call $print (i32.const 64) (i32.const 7))
     {wait}
     (loop $wait
-      ;; GRAPHICS ABI: window_pop_event(window), code at 24 and target at 28. Any error traps.
-      (if (call $g (i32.const {WINDOW_POP_EVENT}) (local.get $window) (i32.const 0) (i32.const 0) (i32.const 0)
-                   (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 24))
+      ;; GRAPHICS ABI: window_pop_event(window, 24, 28): code at 24, target at 28. Any error traps.
+      (if (call $g (i32.const {WINDOW_POP_EVENT}) (local.get $window) (i32.const 24) (i32.const 28) (i32.const 0)
+                   (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 3) (i32.const 0))
         (then unreachable))
       (if (i32.load (i32.const 24)) (then (call $print (i32.const 80) (i32.const 6))))
       (br $wait))))"#
