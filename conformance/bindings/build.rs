@@ -9,14 +9,12 @@
 //!
 //! Out of them come `function::NAME` (every number), one newtype per enumeration with its values
 //! as associated constants, `SIZE_CONTENT`-style constants, a wrapper per supported function
-//! (Xila's extras, 717..=726, are written by hand in lib.rs) and the `UNSUPPORTED` list.
+//! (Xila's extras, 717..=726, are written by hand in lib.rs), the `UNSUPPORTED` list and every
+//! function's `ARITY`.
 //!
 //! The marshalling follows docs/graphics-abi.md. A function the list calls supported but whose
 //! types that document does not describe stops the build: the guest would otherwise have to
 //! guess a slot size or a representation the host did not promise.
-//!
-//! `XILA_FUNCTIONS_TXT` and `XILA_CONSTANTS_TXT` point the build at other copies of the lists
-//! (for developing against a table the runtime does not generate yet).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -45,15 +43,14 @@ const VALUE_TYPES: [&str; 11] = [
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let list = |variable: &str, default: &str| {
-        println!("cargo:rerun-if-env-changed={variable}");
-        let path = std::env::var_os(variable).map(PathBuf::from).unwrap_or_else(|| manifest.join(default));
+    let list = |relative: &str| {
+        let path = manifest.join(relative);
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
         (path, text)
     };
-    let (functions_path, functions_text) = list("XILA_FUNCTIONS_TXT", "../../runtime/bindings/functions.txt");
-    let (constants_path, constants_text) = list("XILA_CONSTANTS_TXT", "../../runtime/bindings/constants.txt");
+    let (functions_path, functions_text) = list("../../runtime/bindings/functions.txt");
+    let (constants_path, constants_text) = list("../../runtime/bindings/constants.txt");
 
     let functions = parse_functions(&functions_path, &functions_text);
     let mut constants = parse_constants(&constants_path, &constants_text);
@@ -297,8 +294,8 @@ fn parameter(function: &Function, name: &str, ty: &str, enumerations: &BTreeSet<
         "*const *const core::ffi::c_char" | "*mut *const core::ffi::c_char" => {
             (declared("&[*const c_char]"), format!("{name}.as_ptr() as i32"))
         }
-        "bool" | "i32" | "u32" | "u16" | "u8" | "usize" => (declared(ty), format!("{name} as i32")),
-        "ValuePrecise" => (declared("ValuePrecise"), name.to_string()),
+        "i32" | "ValuePrecise" => (declared(ty), name.to_string()),
+        "bool" | "u32" | "u16" | "u8" | "usize" => (declared(ty), format!("{name} as i32")),
         "Color" | "Color32" | "Color16" | "StyleValue" => (declared(ty), format!("{name}.0 as i32")),
         // A selector is a part and a state OR-ed: `Part::MAIN`, `State::PRESSED`, or both.
         "StyleSelector" => (declared("impl Into<StyleSelector>"), format!("{name}.into().0 as i32")),

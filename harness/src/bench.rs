@@ -750,7 +750,6 @@ const CRATES: &[(&str, &str)] = &[
     ("xila_runtime", "runtime ABI + fs"),
     ("bench_protocol", "runtime ABI + fs"),
     ("xila_lvgl_sys", "LVGL"),
-    ("lvgl_sys", "LVGL"),
     ("xila_firmware", "firmware (board, I/O, heap)"),
     ("xila_bench", "firmware (board, I/O, heap)"),
     ("semihosting", "firmware (board, I/O, heap)"),

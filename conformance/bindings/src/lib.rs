@@ -283,10 +283,3 @@ pub fn window_pop_event(window: Object, code: &mut EventCode, target: &mut Objec
 pub fn window_set_icon(window: Object, icon: &CStr, color: Color) -> Result<(), Error> {
     call(function::WINDOW_SET_ICON, &[window.0 as i32, icon.as_ptr() as i32, color.0 as i32], 0).map(drop)
 }
-
-/// The map array of `buttonmatrix_set_map`: pointers to the keys' texts, `"\n"` between rows,
-/// `""` at the end. The host copies it when it is set.
-pub fn button_map<const N: usize>(keys: [&CStr; N]) -> [*const c_char; N] {
-    assert!(keys.last().is_some_and(|key| key.is_empty()), "a button map ends with \"\"");
-    keys.map(CStr::as_ptr)
-}

@@ -2,9 +2,10 @@
 //! the first graphics call, rendering into a framebuffer on the runtime's heap.
 //!
 //! Input: a pointer input device reads the events the job injects ([`inject`]). Its read
-//! timer is paused: the injected samples are fed to LVGL, all at once and in order, when the
-//! guest asks for events (after the layout is brought up to date), so that what the guest sees
-//! does not depend on timing. A click is a press and a release at one point.
+//! timer is paused: the injected samples are fed to LVGL in order, one gesture at a time, when
+//! the guest asks for events and has none pending (after the layout is brought up to date), so
+//! that what the guest sees does not depend on timing. A click is a press and a release at one
+//! point.
 //!
 //! Output: [`with_frame`] renders what is pending and lends the framebuffer, which the
 //! firmware and the host runner write to the job's `frame` file after the run.
@@ -63,11 +64,13 @@ pub fn input_pending() -> bool {
 }
 
 unsafe extern "C" fn read_pointer(_device: *mut lv::lv_indev_t, data: *mut lv::lv_indev_data_t) {
+    // One gesture per read: after a press, LVGL reads on to its release; after a release it
+    // stops, so that the guest sees each click's events before the next click happens.
     let (sample, more) = INPUT.with(|input| {
         if let Some(sample) = input.samples.pop_front() {
             input.last = sample;
         }
-        (input.last, !input.samples.is_empty())
+        (input.last, input.last.0 && !input.samples.is_empty())
     });
     // SAFETY: LVGL passes its own live data struct.
     unsafe {
@@ -77,16 +80,18 @@ unsafe extern "C" fn read_pointer(_device: *mut lv::lv_indev_t, data: *mut lv::l
     }
 }
 
-/// Lets LVGL run: every queued input sample is read on the current layout, then LVGL's timers
-/// are handled. The guest's calls that fetch events do this, not every call.
-pub fn run_lvgl() {
+/// Lets LVGL run: with `feed`, the next injected gesture (a press up to its release) is read on
+/// the current layout; then LVGL's timers are handled. The guest's calls that fetch events do
+/// this, not every call, and feed only once the guest has taken every pending event: a device's
+/// user does not click again before the application has seen the last click.
+pub fn run_lvgl(feed: bool) {
     let input = DISPLAY.with(|display| display.input);
     if input.is_null() {
         return;
     }
     // SAFETY: LVGL is started (the input device exists only then) and runs on this thread.
     unsafe {
-        if input_pending() {
+        if feed && input_pending() {
             lv::lv_obj_update_layout(lv::lv_screen_active());
             lv::lv_indev_read(input);
         }

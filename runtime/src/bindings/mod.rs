@@ -239,7 +239,7 @@ impl Call<'_> {
     /// just ended as idle (the caller returns at once, touching nothing of the guest's).
     fn peek_event(&mut self, run: bool) -> Option<(u32, u16)> {
         if run {
-            display::run_lvgl();
+            display::run_lvgl(PENDING.with(|pending| pending.events.is_empty()));
             retire_deleted(self.graphics);
             // Every injected sample fed and no event pending: a job that asks for it ends here
             // instead of waiting for ever (crate::idle).

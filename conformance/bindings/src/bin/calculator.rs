@@ -142,7 +142,9 @@ fn press(expression: &mut String, key: &str) {
             };
             return;
         }
-        digit if expression == "0" && digit.chars().all(|c| c.is_ascii_digit()) => *expression = digit.into(),
+        // The "0" shown when empty is replaced by what starts a number or a group; an operator
+        // or a point after it works on the 0.
+        start if expression == "0" && !matches!(start, "+" | "-" | "*" | "/" | ".") => *expression = start.into(),
         other => expression.push_str(other),
     }
     if expression.is_empty() {

@@ -32,8 +32,6 @@ fn main() {
     println!("flex row: {} children at x {xs:?}", object_get_child_count(row).unwrap());
     println!("row: {}x{} (94 % of {}, content height)", object_get_width(row).unwrap(), object_get_height(row).unwrap(),
         object_get_content_width(window).unwrap());
-    let first = object_get_child(row, 0).unwrap();
-    println!("labels inherit the style's text opacity: {:?}", object_get_style_opa_recursive(first, Part::MAIN).unwrap());
 
     // A box sized by its content: one 50x20 child plus the box's padding and border on each side.
     let boxed = object_create(window).expect("object_create");
