@@ -5,7 +5,7 @@ TARGET ?= riscv32
 SUITES := basic wasi bindings
 XBENCH := cargo run --quiet -p harness --
 
-.PHONY: setup suites conformance test-target test baseline bench clean
+.PHONY: setup suites conformance test-target test baseline bench figures clean
 
 setup:
 	@bash ci/setup.sh
@@ -47,3 +47,7 @@ bench: setup
 
 clean:
 	rm -rf build target
+
+## Write the README's graphics figures from the accepted bindings report (after `make baseline`).
+figures:
+	$(XBENCH) report figures --readme README.md

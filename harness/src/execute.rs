@@ -98,6 +98,8 @@ pub struct Record {
     pub runtime_heap_peak: Option<u64>,
     /// Instructions to render one full frame, for runs that drew.
     pub render_instructions: Option<u64>,
+    /// Instructions between the guest's `xila_bench` begin and end marks, for runs that set them.
+    pub measured_instructions: Option<u64>,
     pub stack_peak: Option<u64>,
     /// Bytes of WAMR's operand stack the run used.
     pub operand_stack_peak: Option<u64>,
@@ -320,6 +322,7 @@ fn read_record(job_dir: &Path, ended: Ended) -> RunEnd {
         heap_peak: record.heap_peak,
         runtime_heap_peak: record.runtime_heap_peak,
         render_instructions: record.render_instructions,
+        measured_instructions: record.measured_instructions,
         stack_peak: record.stack_peak,
         operand_stack_peak: record.operand_stack_peak,
     })

@@ -11,6 +11,7 @@ pub mod compare;
 pub mod coverage;
 pub mod execute;
 pub mod expectations;
+pub mod figures;
 pub mod firmware;
 pub mod footprint;
 pub mod frame;

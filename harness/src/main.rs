@@ -247,6 +247,19 @@ enum ReportCommand {
         #[arg(required = true)]
         reports: Vec<PathBuf>,
     },
+    /// Print the README's graphics figures (LVGL's footprint against LVGL 8.3, the cost of a
+    /// frame and of a call) from committed reports; with `--readme`, write them into it.
+    Figures {
+        /// The bindings suite's report (default: the accepted one).
+        #[arg(long, default_value = "ci/baseline/bindings.json")]
+        report: PathBuf,
+        /// The report to compare with: the last one of the LVGL 8.3 bindings.
+        #[arg(long, default_value = "ci/baseline/history/bindings-lvgl-8.3.json")]
+        before: PathBuf,
+        /// Replace the README's figures block instead of printing.
+        #[arg(long)]
+        readme: Option<PathBuf>,
+    },
 }
 
 /// A report directory, or the report file itself.
@@ -391,6 +404,20 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.join("report.json").display()
             );
             Ok(if merged.passed { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Commands::Report(ReportCommand::Figures { report, before, readme }) => {
+            let figures = harness::figures::from_files(&root.join(report_file(&report)), &root.join(report_file(&before)))?;
+            match readme {
+                None => print!("{figures}"),
+                Some(readme) => {
+                    let path = root.join(readme);
+                    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+                    std::fs::write(&path, harness::figures::splice(&text, &figures)?)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    println!("figures: {}", path.display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Commands::Bench { target, workloads, no_classic, no_native, profile_workload, no_profile, overhead_runs, jobs, report, baseline } => {
             let targets = load_targets()?;

@@ -106,6 +106,10 @@ pub struct ResultEntry {
     /// Instructions to render one full frame of the display, for runs that drew.
     #[serde(default)]
     pub render_instructions: Option<u64>,
+    /// Instructions between the guest's `xila_bench` begin and end marks (a probe's measured
+    /// region), for runs that set them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_instructions: Option<u64>,
     pub stack_peak: Option<u64>,
     /// Bytes of WAMR's operand stack the run used (of the `--wasm-stack` it was given).
     #[serde(default)]
@@ -144,6 +148,7 @@ impl ResultEntry {
             heap_peak: record.and_then(|r| r.heap_peak),
             runtime_heap_peak: record.and_then(|r| r.runtime_heap_peak),
             render_instructions: record.and_then(|r| r.render_instructions),
+            measured_instructions: record.and_then(|r| r.measured_instructions),
             stack_peak: record.and_then(|r| r.stack_peak),
             operand_stack_peak: record.and_then(|r| r.operand_stack_peak),
             wall_ms: result.run.as_ref().map(|run| run.wall.as_millis()),

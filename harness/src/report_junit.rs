@@ -301,6 +301,7 @@ pub(crate) mod tests {
             heap_peak: Some(4096),
             runtime_heap_peak: Some(2048),
             render_instructions: None,
+            measured_instructions: None,
             stack_peak: None,
             operand_stack_peak: None,
             wall_ms: Some(120),

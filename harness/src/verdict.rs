@@ -265,6 +265,7 @@ mod tests {
                 heap_peak: None,
                 runtime_heap_peak: None,
                 render_instructions: None,
+                measured_instructions: None,
                 stack_peak: None,
                 operand_stack_peak: None,
             }),

@@ -283,3 +283,12 @@ pub fn window_pop_event(window: Object, code: &mut EventCode, target: &mut Objec
 pub fn window_set_icon(window: Object, icon: &CStr, color: Color) -> Result<(), Error> {
     call(function::WINDOW_SET_ICON, &[window.0 as i32, icon.as_ptr() as i32, color.0 as i32], 0).map(drop)
 }
+
+/// LVGL's `lv_obj_set_style_pad_all` is an inline function, so not in Xila's table: the four
+/// sides one by one, as a Xila application does it.
+pub fn object_set_style_pad_all_sides(object: Object, pad: i32) -> Result<(), Error> {
+    object_set_style_pad_left(object, pad, Part::MAIN)?;
+    object_set_style_pad_right(object, pad, Part::MAIN)?;
+    object_set_style_pad_top(object, pad, Part::MAIN)?;
+    object_set_style_pad_bottom(object, pad, Part::MAIN)
+}

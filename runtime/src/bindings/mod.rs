@@ -427,9 +427,9 @@ impl Marshal for Call<'_> {
             }
             Extra::TextareaGetText => {
                 self.textarea_text(a[0])?;
-                let slot = self.result(result, 4)?;
                 let size = a[2];
                 let buffer = if size == 0 { core::ptr::null_mut() } else { self.buffer(a[1], size)? };
+                let slot = self.result(result, 4)?;
                 let text = self.textarea_text(a[0])?;
                 if !buffer.is_null() {
                     let copied = text.len().min(size as usize - 1);

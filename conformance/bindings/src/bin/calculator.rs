@@ -30,7 +30,7 @@ fn main() {
     let window = window_create().expect("window_create");
     window_set_icon(window, c"Ca", Color(0xFF9800)).expect("window_set_icon");
     object_set_flex_flow(window, FlexFlow::COLUMN).expect("object_set_flex_flow");
-    set_padding(window, WINDOW_PAD);
+    object_set_style_pad_all_sides(window, WINDOW_PAD).expect("object_set_style_pad_all_sides");
     object_set_style_pad_row(window, GAP, Part::MAIN).expect("object_set_style_pad_row");
     object_set_style_border_width(window, 0, Part::MAIN).expect("object_set_style_border_width");
 
@@ -42,7 +42,7 @@ fn main() {
     object_set_style_bg_opa(display, Opa::COVER, Part::MAIN).expect("object_set_style_bg_opa");
     object_set_style_text_color(display, Color(0xFFFFFF), Part::MAIN).expect("object_set_style_text_color");
     object_set_style_radius(display, 6, Part::MAIN).expect("object_set_style_radius");
-    set_padding(display, 6);
+    object_set_style_pad_all_sides(display, 6).expect("object_set_style_pad_all_sides");
     label_set_text(display, c"0").expect("label_set_text");
 
     // The keypad takes the rest of the column. Its map is built on the stack: the host copies
@@ -50,7 +50,7 @@ fn main() {
     let keypad = buttonmatrix_create(window).expect("buttonmatrix_create");
     object_set_width(keypad, percentage(100).unwrap()).expect("object_set_width");
     object_set_flex_grow(keypad, 1).expect("object_set_flex_grow");
-    set_padding(keypad, KEYPAD_PAD);
+    object_set_style_pad_all_sides(keypad, KEYPAD_PAD).expect("object_set_style_pad_all_sides");
     object_set_style_pad_row(keypad, GAP, Part::MAIN).expect("object_set_style_pad_row");
     object_set_style_pad_column(keypad, GAP, Part::MAIN).expect("object_set_style_pad_column");
     object_set_style_border_width(keypad, 0, Part::MAIN).expect("object_set_style_border_width");
@@ -91,12 +91,6 @@ fn main() {
     }
 }
 
-fn set_padding(object: Object, pad: i32) {
-    object_set_style_pad_left(object, pad, Part::MAIN).expect("object_set_style_pad_left");
-    object_set_style_pad_right(object, pad, Part::MAIN).expect("object_set_style_pad_right");
-    object_set_style_pad_top(object, pad, Part::MAIN).expect("object_set_style_pad_top");
-    object_set_style_pad_bottom(object, pad, Part::MAIN).expect("object_set_style_pad_bottom");
-}
 
 fn set_map(keypad: Object) {
     let mut map: Vec<*const core::ffi::c_char> = Vec::new();

@@ -36,7 +36,7 @@ fn main() {
     // A box sized by its content: one 50x20 child plus the box's padding and border on each side.
     let boxed = object_create(window).expect("object_create");
     object_set_size(boxed, SIZE_CONTENT, SIZE_CONTENT).expect("object_set_size");
-    object_set_style_pad_all_sides(boxed, 6);
+    object_set_style_pad_all_sides(boxed, 6).expect("object_set_style_pad_all_sides");
     object_set_style_border_width(boxed, 2, Part::MAIN).expect("object_set_style_border_width");
     object_align(boxed, Align::BOTTOM_LEFT, 10, -8).expect("object_align");
     let inner = object_create(boxed).expect("object_create");
@@ -88,13 +88,4 @@ fn main() {
     println!("chart width: {}", object_get_width(chart).unwrap());
     println!("window children: {}", object_get_child_count(window).unwrap());
     println!("layout ok");
-}
-
-/// LVGL's `lv_obj_set_style_pad_all` is an inline function, so not in Xila's table: the four
-/// sides one by one.
-fn object_set_style_pad_all_sides(object: Object, pad: i32) {
-    object_set_style_pad_left(object, pad, Part::MAIN).expect("object_set_style_pad_left");
-    object_set_style_pad_right(object, pad, Part::MAIN).expect("object_set_style_pad_right");
-    object_set_style_pad_top(object, pad, Part::MAIN).expect("object_set_style_pad_top");
-    object_set_style_pad_bottom(object, pad, Part::MAIN).expect("object_set_style_pad_bottom");
 }
