@@ -24,8 +24,9 @@ fn kib(bytes: u64) -> String {
     format!("{:.1}", bytes as f64 / 1024.0)
 }
 
+/// 1,111,234 as "1,111 K".
 fn thousands(count: u64) -> String {
-    format!("{:.0} K", count as f64 / 1000.0)
+    format!("{} K", group((count + 500) / 1000))
 }
 
 fn component(target: &TargetEntry, name: &str) -> Option<(u64, u64)> {

@@ -1,6 +1,8 @@
 /* LVGL's heap (LV_USE_STDLIB_MALLOC = LV_STDLIB_CUSTOM) on the runtime's os_malloc & co. */
 #include "lvgl.h"
 #include "xila_lvgl_port.h"
+#include <limits.h>
+#include <stdint.h>
 
 void lv_mem_init(void) {}
 
@@ -16,16 +18,23 @@ lv_mem_pool_t lv_mem_add_pool(void *mem, size_t bytes)
 
 void lv_mem_remove_pool(lv_mem_pool_t pool) { (void)pool; }
 
+/* os_malloc takes an unsigned int: on the 64-bit host a larger request fails here instead of
+ * being cut to its low 32 bits. */
+#if SIZE_MAX > UINT_MAX
+#define XILA_TOO_LARGE(size) ((size) > UINT_MAX)
+#else
+#define XILA_TOO_LARGE(size) 0
+#endif
+
 void *lv_malloc_core(size_t size)
 {
-    /* os_malloc takes an unsigned int: a request that does not fit fails here, not wrapped. */
-    if (size > 0xFFFFFFFFu) return NULL;
+    if (XILA_TOO_LARGE(size)) return NULL;
     return os_malloc((unsigned int)size);
 }
 
 void *lv_realloc_core(void *pointer, size_t new_size)
 {
-    if (new_size > 0xFFFFFFFFu) return NULL;
+    if (XILA_TOO_LARGE(new_size)) return NULL;
     return os_realloc(pointer, (unsigned int)new_size);
 }
 
