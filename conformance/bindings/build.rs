@@ -294,6 +294,13 @@ fn parameter(function: &Function, name: &str, ty: &str, enumerations: &BTreeSet<
         "*const *const core::ffi::c_char" | "*mut *const core::ffi::c_char" => {
             (declared("&[*const c_char]"), format!("{name}.as_ptr() as i32"))
         }
+        // One point or area in linear memory, which the host copies in (and back, for `*mut`).
+        "*mut Point" | "*mut PointPrecise" | "*mut Area" => {
+            (declared(&format!("&mut {}", &ty[5..])), format!("{name} as *mut {} as i32", &ty[5..]))
+        }
+        "*const Point" | "*const PointPrecise" | "*const Area" => {
+            (declared(&format!("&{}", &ty[7..])), format!("{name} as *const {} as i32", &ty[7..]))
+        }
         "i32" | "ValuePrecise" => (declared(ty), name.to_string()),
         "bool" | "u32" | "u16" | "u8" | "usize" => (declared(ty), format!("{name} as i32")),
         "Color" | "Color32" | "Color16" | "StyleValue" => (declared(ty), format!("{name}.0 as i32")),

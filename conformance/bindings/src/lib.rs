@@ -112,13 +112,25 @@ impl From<Color> for StyleValue {
 /// LVGL 9.3's `lv_value_precise_t` (`int32_t` without `LV_USE_FLOAT`).
 pub type ValuePrecise = i32;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// LVGL 9.3's `lv_point_t`, laid out as in C: passed by address, copied by the host.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Point {
     pub x: i32,
     pub y: i32,
 }
 
 pub type PointPrecise = Point;
+
+/// LVGL 9.3's `lv_area_t`: the corners, both included; passed by address, copied by the host.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Area {
+    pub x1: i32,
+    pub y1: i32,
+    pub x2: i32,
+    pub y2: i32,
+}
 
 /// The guest's `lv_style_t`: 12 zeroed bytes whose address names the style. The host keeps
 /// its own copy for each address `style_init` was given and never reads these bytes, so the

@@ -32,6 +32,10 @@ enum Kind {
     Series(bool),
     /// `lv_buttonmatrix_set_map`'s map, copied into memory the instance owns.
     ButtonMap,
+    /// A pointer to one point or area (plain `int32_t` fields, laid out alike in the guest and
+    /// on every host): copied in from linear memory, passed as a host copy, and, when LVGL may
+    /// write it (`*mut`), copied back after the call. The C type's name.
+    Plain(String, bool),
 }
 
 /// How a result travels.
@@ -48,7 +52,13 @@ enum Ret {
     Color32,
     /// A series of the chart in parameter 0 (0 for NULL); `true`: just created.
     Series(bool),
+    /// A point returned by value: its bytes, as laid out in the guest.
+    Plain(String),
 }
+
+/// Structures whose fields are all `int32_t`: the same bytes in the guest (wasm32) and on every
+/// target, so they travel by copy.
+const PLAIN: &[&str] = &["lv_point_t", "lv_area_t", "lv_point_precise_t"];
 
 pub struct Plan {
     params: Vec<Kind>,
@@ -101,6 +111,7 @@ fn kind_of(api: &Api, ty: &syn::Type) -> Result<Kind, String> {
                 Some("lv_style_t") => Ok(Kind::Style),
                 Some("lv_chart_series_t") => Ok(Kind::Series(false)),
                 Some("c_char") if constant => Ok(Kind::Str),
+                Some(name) if PLAIN.contains(&name) => Ok(Kind::Plain(name.to_string(), !constant)),
                 _ => Err(format!("a pointer to {}", crate::table::xila_type(&pointer.elem))),
             }
         }
@@ -115,6 +126,7 @@ fn kind_of(api: &Api, ty: &syn::Type) -> Result<Kind, String> {
                 "lv_color32_t" => Ok(Kind::Color32),
                 "lv_color16_t" => Ok(Kind::Color16),
                 "lv_style_value_t" => Ok(Kind::StyleValue(usize::MAX)),
+                name if PLAIN.contains(&name) => Ok(Kind::Plain(name.to_string(), false)),
                 other => primitive(other).map(Kind::Int).ok_or_else(|| format!("a {} by value", crate::table::xila_type(&ty))),
             }
         }
@@ -132,6 +144,8 @@ fn ret_of(api: &Api, output: Option<&syn::Type>) -> Result<Ret, String> {
         Kind::Color => Ret::Color,
         Kind::Color32 => Ret::Color32,
         Kind::Series(_) => Ret::Series(false),
+        Kind::Plain(name, _) if !matches!(ty, syn::Type::Ptr(_)) => Ret::Plain(name),
+        Kind::Plain(..) => return Err("returns a pointer into LVGL's memory".into()),
         Kind::Str | Kind::Format => return Err("returns a host string".into()),
         Kind::StyleValue(_) => return Err("returns a style value, which may be a host address".into()),
         other => return Err(format!("returns {other:?}")),
@@ -161,6 +175,9 @@ pub fn plan(api: &Api, function: &Function) -> Result<Plan, String> {
         } else {
             kind_of(api, ty).map_err(|why| format!("parameter {name} is {why}"))?
         };
+        if matches!(kind, Kind::Plain(..)) && !matches!(resolve(api, ty), syn::Type::Ptr(_)) {
+            return Err(format!("parameter {name} is a structure by value"));
+        }
         match &mut kind {
             Kind::Object(class) => {
                 if index == 0 && !c.ends_with("_create") {
@@ -183,6 +200,10 @@ pub fn plan(api: &Api, function: &Function) -> Result<Plan, String> {
                 *prop = function.params.iter().position(|(name, _)| name == "prop").ok_or("a style value without its property")?;
             }
             Kind::Series(nullable) => *nullable = c == "lv_chart_get_series_next" && name == "ser",
+            // One element is copied: arrays, whose length another parameter gives, are not.
+            Kind::Plain(ty, _) if c.contains("array") || name == "points" => {
+                return Err(format!("parameter {name} is an array of {ty}"));
+            }
             _ => {}
         }
         params.push(kind);
@@ -283,6 +304,8 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
         };
         let _ = writeln!(out, "        {number} => {{ // {c}\n            arity(count, {arity})?;");
         let mut call_args = Vec::new();
+        // Copies of plain structures LVGL may have written, back to linear memory.
+        let mut copy_back: Vec<String> = Vec::new();
         for (i, kind) in plan.params.iter().enumerate() {
             let line = match kind {
                 Kind::Int(primitive) => {
@@ -345,10 +368,25 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
                     call_args.push(format!("p{i}"));
                     format!("let p{i} = m.button_map(p0, a[{i}])?;")
                 }
+                Kind::Plain(ty, writable) => {
+                    call_args.push(if *writable { format!("&mut p{i}") } else { format!("&p{i}") });
+                    if *writable {
+                        copy_back.push(format!("unsafe {{ core::ptr::write_unaligned(at{i}.cast::<{ty}>(), p{i}) }};"));
+                    }
+                    format!(
+                        "let at{i} = m.plain(a[{i}], core::mem::size_of::<{ty}>() as u32)?;\n            \
+                         let {}p{i}: {ty} = unsafe {{ core::ptr::read_unaligned(at{i}.cast::<{ty}>()) }};",
+                        if *writable { "mut " } else { "" }
+                    )
+                }
             };
             let _ = writeln!(out, "            {line}");
         }
-        let call = format!("unsafe {{ {c}({}) }}", call_args.join(", "));
+        let call = if copy_back.is_empty() {
+            format!("unsafe {{ {c}({}) }}", call_args.join(", "))
+        } else {
+            format!("{{ let r = unsafe {{ {c}({}) }}; {} r }}", call_args.join(", "), copy_back.join(" "))
+        };
         let tail = match &plan.ret {
             Ret::Void => format!("{call};\n            Ok(())"),
             Ret::Int(primitive) => {
@@ -371,6 +409,10 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
             ),
             Ret::Color32 => format!(
                 "let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write(slot, &[r.blue, r.green, r.red, r.alpha])"
+            ),
+            Ret::Plain(ty) => format!(
+                "let slot = m.result(result, core::mem::size_of::<{ty}>() as u32)?;\n            let r = {call};\n            \
+                 m.write(slot, unsafe {{ core::slice::from_raw_parts((&r as *const {ty}).cast::<u8>(), core::mem::size_of::<{ty}>()) }})"
             ),
             Ret::Series(fresh) => format!(
                 "let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write_series(slot, p0, r, {fresh})"

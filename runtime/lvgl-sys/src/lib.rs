@@ -107,6 +107,9 @@ pub mod dispatch {
         /// A copy of the guest's button-matrix map at `address` (an array of string addresses
         /// ending with ""), owned by the instance for as long as `matrix` may use it.
         fn button_map(&mut self, matrix: *mut lv_obj_t, address: u32) -> Result<*const *const core::ffi::c_char, Error>;
+        /// The host address of `size` bytes at `address` holding one point or area (non-null,
+        /// 4-aligned, in bounds), which the dispatcher copies in and, if LVGL may write it, back.
+        fn plain(&mut self, address: u32, size: u32) -> Result<*mut u8, Error>;
         /// Runs one of Xila's extras (arity already checked).
         fn extra(&mut self, extra: Extra, a: &[u32; 7], result: u32) -> Result<(), Error>;
     }

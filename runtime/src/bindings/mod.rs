@@ -389,6 +389,16 @@ impl Marshal for Call<'_> {
         Err(Error::InvalidArgument)
     }
 
+    fn plain(&mut self, address: u32, size: u32) -> Result<*mut u8, Error> {
+        if address == 0 {
+            return Err(Error::NullPointer);
+        }
+        if !address.is_multiple_of(4) {
+            return Err(Error::Misaligned);
+        }
+        self.buffer(address, size)
+    }
+
     fn extra(&mut self, extra: Extra, a: &[u32; 7], result: u32) -> Result<(), Error> {
         match extra {
             Extra::WindowCreate => {
@@ -591,6 +601,9 @@ mod tests {
             Err(Error::NullPointer)
         }
         fn button_map(&mut self, _: *mut lv::lv_obj_t, _: u32) -> Result<*const *const c_char, Error> {
+            Err(Error::NullPointer)
+        }
+        fn plain(&mut self, _: u32, _: u32) -> Result<*mut u8, Error> {
             Err(Error::NullPointer)
         }
         fn extra(&mut self, extra: Extra, _: &[u32; 7], _: u32) -> Result<(), Error> {

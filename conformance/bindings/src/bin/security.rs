@@ -41,6 +41,7 @@ fn main() {
     buffers(textarea, result);
     handles(window, label, button);
     values(window, label);
+    plain_structures(label);
     styles(label);
     series(window, label, result);
     handed_over(window);
@@ -193,6 +194,22 @@ fn handles(window: Object, label: Object, button: Object) {
     check("slider function on slider", status(slider_set_value(slider, 1, AnimEnable::OFF)), 0);
     check("slider function on label", status(slider_set_value(label, 1, AnimEnable::OFF)), WRONG_CLASS);
     check("text area text of a label", status(textarea_get_text(label, &mut [0; 8])), WRONG_CLASS);
+}
+
+/// Points and areas are copied through their address: checked like any other pointer.
+fn plain_structures(label: Object) {
+    let coords = function::OBJECT_GET_COORDS as i32;
+    let end = memory_end();
+    #[repr(C, align(4))]
+    struct Bytes([u8; 20]);
+    let mut area = Bytes([0; 20]);
+    let at = area.0.as_mut_ptr() as i32;
+    check("area null", raw(coords, &[label.0 as i32, 0], 2, 0), NULL_POINTER);
+    check("area misaligned", raw(coords, &[label.0 as i32, at + 2], 2, 0), MISALIGNED);
+    check("area straddling end", raw(coords, &[label.0 as i32, end - 8], 2, 0), OUT_OF_BOUNDS);
+    check("area in the last 16 bytes", raw(coords, &[label.0 as i32, end - 16], 2, 0), 0);
+    check("area", raw(coords, &[label.0 as i32, at], 2, 0), 0);
+    println!("the 4 bytes after the area untouched: {}", area.0[16..] == [0; 4]);
 }
 
 fn values(window: Object, label: Object) {

@@ -46,6 +46,13 @@ fn main() {
     println!("button: {}x{} at {},{}", object_get_width(button).unwrap(), object_get_height(button).unwrap(),
         object_get_x(button).unwrap(), object_get_y(button).unwrap());
     println!("button label's parent is the button: {}", object_get_parent(button_label).unwrap() == button);
+    // Areas and points travel by address; the host copies them in and back.
+    let mut area = Area::default();
+    object_get_coords(button, &mut area).expect("object_get_coords");
+    println!("button coords: {area:?}");
+    let inside = Point { x: area.x1 + 10, y: area.y1 + 10 };
+    let outside = Point { x: area.x2 + 10, y: area.y2 + 10 };
+    println!("hit test inside: {}, outside: {}", object_hit_test(button, &inside).unwrap(), object_hit_test(button, &outside).unwrap());
 
     // A slider 80 % as wide as the window, at the bottom.
     let slider = slider_create(window).expect("slider_create");
