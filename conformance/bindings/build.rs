@@ -298,6 +298,8 @@ fn parameter(function: &Function, name: &str, ty: &str, enumerations: &BTreeSet<
         "*mut Point" | "*mut PointPrecise" | "*mut Area" => {
             (declared(&format!("&mut {}", &ty[5..])), format!("{name} as *mut {} as i32", &ty[5..]))
         }
+        // A 4-byte slot the host fills with a style value's raw bytes.
+        "*mut StyleValue" => (declared("&mut StyleValue"), format!("{name} as *mut StyleValue as i32")),
         "*const Point" | "*const PointPrecise" | "*const Area" => {
             (declared(&format!("&{}", &ty[7..])), format!("{name} as *const {} as i32", &ty[7..]))
         }

@@ -28,6 +28,9 @@ enum Kind {
     Color16,
     /// A style value for the property in parameter `prop`.
     StyleValue(usize),
+    /// Where LVGL writes a style value of the property in parameter `prop`: a 4-byte slot in
+    /// linear memory that gets the value's raw bytes, never an address.
+    StyleValueOut(usize),
     /// A series handle of the chart in parameter 0; `true`: 0 means NULL.
     Series(bool),
     /// `lv_buttonmatrix_set_map`'s map, copied into memory the instance owns.
@@ -54,6 +57,8 @@ enum Ret {
     Series(bool),
     /// A point returned by value: its bytes, as laid out in the guest.
     Plain(String),
+    /// A style value of the property in parameter `prop`: its raw 4 bytes, never an address.
+    StyleValue(usize),
 }
 
 /// Structures whose fields are all `int32_t`: the same bytes in the guest (wasm32) and on every
@@ -111,6 +116,7 @@ fn kind_of(api: &Api, ty: &syn::Type) -> Result<Kind, String> {
                 Some("lv_style_t") => Ok(Kind::Style),
                 Some("lv_chart_series_t") => Ok(Kind::Series(false)),
                 Some("c_char") if constant => Ok(Kind::Str),
+                Some("lv_style_value_t") if !constant => Ok(Kind::StyleValueOut(usize::MAX)),
                 Some(name) if PLAIN.contains(&name) => Ok(Kind::Plain(name.to_string(), !constant)),
                 _ => Err(format!("a pointer to {}", crate::table::xila_type(&pointer.elem))),
             }
@@ -147,7 +153,7 @@ fn ret_of(api: &Api, output: Option<&syn::Type>) -> Result<Ret, String> {
         Kind::Plain(name, _) if !matches!(ty, syn::Type::Ptr(_)) => Ret::Plain(name),
         Kind::Plain(..) => return Err("returns a pointer into LVGL's memory".into()),
         Kind::Str | Kind::Format => return Err("returns a host string".into()),
-        Kind::StyleValue(_) => return Err("returns a style value, which may be a host address".into()),
+        Kind::StyleValue(_) => Ret::StyleValue(usize::MAX),
         other => return Err(format!("returns {other:?}")),
     })
 }
@@ -196,7 +202,7 @@ pub fn plan(api: &Api, function: &Function) -> Result<Plan, String> {
                 }
             }
             Kind::Str if variadic => kind = Kind::Format,
-            Kind::StyleValue(prop) => {
+            Kind::StyleValue(prop) | Kind::StyleValueOut(prop) => {
                 *prop = function.params.iter().position(|(name, _)| name == "prop").ok_or("a style value without its property")?;
             }
             Kind::Series(nullable) => *nullable = c == "lv_chart_get_series_next" && name == "ser",
@@ -212,6 +218,9 @@ pub fn plan(api: &Api, function: &Function) -> Result<Plan, String> {
         return Err("variadic".into());
     }
     let mut ret = ret_of(api, function.output.as_ref())?;
+    if let Ret::StyleValue(prop) = &mut ret {
+        *prop = function.params.iter().position(|(name, _)| name == "prop").ok_or("returns a style value without its property")?;
+    }
     if let Ret::Series(fresh) = &mut ret {
         *fresh = c == "lv_chart_add_series";
     }
@@ -368,6 +377,16 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
                     call_args.push(format!("p{i}"));
                     format!("let p{i} = m.button_map(p0, a[{i}])?;")
                 }
+                Kind::StyleValueOut(prop) => {
+                    call_args.push(format!("&mut p{i}"));
+                    copy_back.push(format!("m.write(slot{i}, &style_value_bytes(a[{prop}], &p{i})?)?;"));
+                    format!(
+                        "style_value_bytes(a[{prop}], &unsafe {{ core::mem::zeroed() }})?;\n            \
+                         let slot{i} = m.result(a[{i}], 4)?;\n            \
+                         // SAFETY: all-zero is a valid union value, which LVGL may overwrite.\n            \
+                         let mut p{i}: lv_style_value_t = unsafe {{ core::mem::zeroed() }};"
+                    )
+                }
                 Kind::Plain(ty, writable) => {
                     call_args.push(if *writable { format!("&mut p{i}") } else { format!("&p{i}") });
                     if *writable {
@@ -409,6 +428,10 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
             ),
             Ret::Color32 => format!(
                 "let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write(slot, &[r.blue, r.green, r.red, r.alpha])"
+            ),
+            Ret::StyleValue(prop) => format!(
+                "style_value_bytes(a[{prop}], &unsafe {{ core::mem::zeroed() }})?;\n            \
+                 let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write(slot, &style_value_bytes(a[{prop}], &r)?)"
             ),
             Ret::Plain(ty) => format!(
                 "let slot = m.result(result, core::mem::size_of::<{ty}>() as u32)?;\n            let r = {call};\n            \
@@ -462,7 +485,18 @@ fn render_style_values(api: &Api, out: &mut String) {
          \x20       {} => value.num = raw as i32,\n\
          \x20       _ => return Err(Error::StyleValueAddress),\n\
          \x20   }}\n\
-         \x20   Ok(value)\n}}",
+         \x20   Ok(value)\n}}\n\n\
+         /// The raw 4 bytes of a value of property `prop` for the guest: a colour as `0xRRGGBB`, a\n\
+         /// number as itself; a property that holds an address, or an unknown one, is refused.\n\
+         pub fn style_value_bytes(prop: u32, value: &lv_style_value_t) -> Result<[u8; 4], Error> {{\n\
+         \x20   // SAFETY: the member read is the one the property's type says LVGL set.\n\
+         \x20   match prop {{\n\
+         \x20       {} => {{ let c = unsafe {{ value.color }}; Ok([c.blue, c.green, c.red, 0]) }}\n\
+         \x20       {} => Ok(unsafe {{ value.num }}.to_le_bytes()),\n\
+         \x20       _ => Err(Error::StyleValueAddress),\n\
+         \x20   }}\n}}",
+        arms(&colours),
+        arms(&numbers),
         arms(&colours),
         arms(&numbers)
     );

@@ -346,6 +346,17 @@ fn handed_over(window: Object) {
     window_pop_event(window, &mut code, &mut target).unwrap();
     let after = (object_get_width(styled).unwrap(), object_get_style_recolor_recursive(styled, Part::MAIN).unwrap());
     println!("style rewritten after object_add_style: width {}, recolor {:#010x}, unchanged: {}", after.0, (after.1).0, before == after);
+    // The host's copy, read back through the guest's (rewritten) style's address.
+    let mut value = StyleValue(0);
+    let found = style_get_prop(&style, StyleProp::RECOLOR, &mut value).unwrap();
+    println!("style_get_prop of the rewritten style: found {}, recolor {:#08x}", found == StyleRes::FOUND, value.0);
+    let recolor = object_get_style_prop(styled, Part::MAIN, StyleProp::RECOLOR).unwrap();
+    println!("object_get_style_prop: recolor {:#08x}, width {}", recolor.0, object_get_style_prop(styled, Part::MAIN, StyleProp::WIDTH).unwrap().0);
+    // A property whose value is an address never comes back: not as a result, not in a slot.
+    check("style value out, font", status(object_get_style_prop(styled, Part::MAIN, StyleProp::TEXT_FONT)), STYLE_VALUE_ADDRESS);
+    let mut untouched = StyleValue(0x5A5A_5A5A);
+    check("style value slot, font", status(style_get_prop(&style, StyleProp::TEXT_FONT, &mut untouched)), STYLE_VALUE_ADDRESS);
+    println!("the refused slot untouched: {}", untouched.0 == 0x5A5A_5A5A);
 
     // The buttons are still the five of the map: an id has a control bit only if it exists.
     let existing = (0..8)
