@@ -66,6 +66,19 @@ impl LoadedReport {
             .collect()
     }
 
+    /// Each target the report lists, with its state (`ran`, `skipped`, `build-failed`) and why.
+    fn target_states(&self) -> BTreeMap<String, (String, String)> {
+        self.value["targets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| {
+                let state = t["state"].as_str().unwrap_or("ran").to_string();
+                Some((t["name"].as_str()?.to_string(), (state, t["reason"].as_str().unwrap_or_default().to_string())))
+            })
+            .collect()
+    }
+
     fn divergent_tests(&self) -> BTreeSet<String> {
         self.value["divergences"]
             .as_array()
@@ -142,17 +155,54 @@ pub struct Comparison {
     pub notes: Vec<String>,
 }
 
-/// Compares `new` with `old` under `thresholds`.
-pub fn compare(old: &LoadedReport, new: &LoadedReport, thresholds: &Thresholds) -> Comparison {
+/// Compares `new` with `old` under `thresholds`. What the baseline ran and `new` did not (a
+/// target skipped or gone, a test gone or skipped) is a regression, unless its target is in
+/// `allowed_skips`: a run that cannot see a target says so explicitly.
+pub fn compare(old: &LoadedReport, new: &LoadedReport, thresholds: &Thresholds, allowed_skips: &BTreeSet<String>) -> Comparison {
     let mut comparison = Comparison::default();
     let old_results = old.results();
-    for ((target, test), result) in new.results() {
+    let new_results = new.results();
+    let new_states = new.target_states();
+    let mut missing_targets = BTreeSet::new();
+    for (target, (state, _)) in old.target_states() {
+        if state != "ran" {
+            continue;
+        }
+        let why = match new_states.get(&target) {
+            Some((state, _)) if state == "ran" => continue,
+            Some((state, reason)) => format!("{state} in this run ({reason})"),
+            None => "not in this run".to_string(),
+        };
+        missing_targets.insert(target.clone());
+        let line = format!("{target}: ran in the baseline, {why}");
+        if allowed_skips.contains(&target) {
+            comparison.notes.push(format!("{line}; allowed by --allow-skip"));
+        } else {
+            comparison.regressions.push(format!("{line}; pass --allow-skip {target} if that is intended"));
+        }
+    }
+    for ((target, test), result) in &old_results {
+        if missing_targets.contains(target) || new_results.contains_key(&(target.clone(), test.clone())) {
+            continue;
+        }
+        let was = result["outcome"].as_str().unwrap_or("?");
+        let line = format!("{target}::{test}: in the baseline ({was}), missing from this run");
+        if allowed_skips.contains(target) {
+            comparison.notes.push(format!("{line}; allowed by --allow-skip"));
+        } else {
+            comparison.regressions.push(line);
+        }
+    }
+    for ((target, test), result) in new_results {
         let name = format!("{target}::{test}");
         let outcome = result["outcome"].as_str().unwrap_or("infra-error");
         let details = result["details"].as_str().unwrap_or_default().lines().next().unwrap_or_default();
         let before = old_results.get(&(target.clone(), test.clone()));
         let old_outcome = before.and_then(|r| r["outcome"].as_str());
         match (old_outcome, outcome) {
+            (Some(was), "skip") if was != "skip" && !allowed_skips.contains(&target) => comparison
+                .regressions
+                .push(format!("{name}: was {was}, now skipped: {details}; pass --allow-skip {target} if that is intended")),
             (_, "xpass") => comparison.regressions.push(format!("{name}: passes but is expected to fail; update the expectations")),
             (Some(was), now) if is_red(now) && !is_red(was) => {
                 comparison.regressions.push(format!("{name}: was {was}, now {now}: {details}"))
@@ -233,7 +283,7 @@ mod tests {
     #[test]
     fn identical_reports_pass_the_gate() {
         let a = report(json!([result("hello", "pass", 1000)]), json!([]), 100);
-        assert_eq!(compare(&a, &a.clone(), &Thresholds::default()), Comparison::default());
+        assert_eq!(compare(&a, &a.clone(), &Thresholds::default(), &BTreeSet::new()), Comparison::default());
     }
 
     #[test]
@@ -244,7 +294,7 @@ mod tests {
             json!([{"test": "clock", "reference": "host", "targets": ["riscv32"], "diff": ""}]),
             102,
         );
-        let comparison = compare(&old, &new, &Thresholds::default());
+        let comparison = compare(&old, &new, &Thresholds::default(), &BTreeSet::new());
         let all = comparison.regressions.join("\n");
         assert_eq!(comparison.regressions.len(), 5, "{all}");
         assert!(all.contains("riscv32::hello: was pass, now fail: why"), "{all}");
@@ -260,9 +310,60 @@ mod tests {
         let new = report(json!([result("clock", "pass", 1040)]), json!([]), 100);
         let mut thresholds = Thresholds::default();
         thresholds.tests.insert("riscv32::clock".into(), 5.0);
-        let comparison = compare(&old, &new, &thresholds);
+        let comparison = compare(&old, &new, &thresholds, &BTreeSet::new());
         assert!(comparison.regressions.is_empty(), "{:?}", comparison.regressions);
         assert_eq!(comparison.notes.len(), 1);
+    }
+
+    /// Two targets, each with the given state, and results for those that ran.
+    fn report_of(targets: &[(&str, &str)], tests: &[&str]) -> LoadedReport {
+        let entries: Vec<Value> = targets
+            .iter()
+            .map(|(name, state)| json!({"name": name, "state": state, "reason": "no qemu-system-arm", "footprint": null}))
+            .collect();
+        let results: Vec<Value> = targets
+            .iter()
+            .filter(|(_, state)| *state == "ran")
+            .flat_map(|(target, _)| {
+                tests.iter().map(move |test| json!({"target": target, "test": test, "outcome": "pass", "details": ""}))
+            })
+            .collect();
+        LoadedReport {
+            path: "r.json".into(),
+            value: json!({"schema": SCHEMA, "suite": {"dir": "build/suites/basic"}, "targets": entries, "results": results, "divergences": []}),
+        }
+    }
+
+    #[test]
+    fn a_skipped_target_or_a_missing_test_fails_unless_allowed() {
+        let baseline = report_of(&[("riscv32", "ran"), ("cortex-m4f", "ran")], &["hello", "clock"]);
+        let skipped = report_of(&[("riscv32", "ran"), ("cortex-m4f", "skipped")], &["hello", "clock"]);
+        let comparison = compare(&baseline, &skipped, &Thresholds::default(), &BTreeSet::new());
+        assert_eq!(
+            comparison.regressions,
+            ["cortex-m4f: ran in the baseline, skipped in this run (no qemu-system-arm); pass --allow-skip cortex-m4f if that is intended"]
+        );
+        let allowed = BTreeSet::from(["cortex-m4f".to_string()]);
+        let comparison = compare(&baseline, &skipped, &Thresholds::default(), &allowed);
+        assert!(comparison.regressions.is_empty(), "{:?}", comparison.regressions);
+        assert_eq!(comparison.notes.len(), 1, "the allowed skip is still said: {:?}", comparison.notes);
+
+        let gone = report_of(&[("riscv32", "ran")], &["hello"]);
+        let comparison = compare(&baseline, &gone, &Thresholds::default(), &BTreeSet::new());
+        assert_eq!(comparison.regressions.len(), 2, "{:?}", comparison.regressions);
+        assert!(comparison.regressions[0].starts_with("cortex-m4f: ran in the baseline, not in this run"));
+        assert_eq!(comparison.regressions[1], "riscv32::clock: in the baseline (pass), missing from this run");
+    }
+
+    #[test]
+    fn a_test_that_passed_and_is_now_skipped_fails() {
+        let old = report(json!([result("hello", "pass", 1000)]), json!([]), 100);
+        let new = report(json!([result("hello", "skip", 0)]), json!([]), 100);
+        let comparison = compare(&old, &new, &Thresholds::default(), &BTreeSet::new());
+        assert_eq!(comparison.regressions.len(), 1, "{:?}", comparison.regressions);
+        assert!(comparison.regressions[0].starts_with("riscv32::hello: was pass, now skipped"));
+        let allowed = BTreeSet::from(["riscv32".to_string()]);
+        assert!(compare(&old, &new, &Thresholds::default(), &allowed).regressions.is_empty());
     }
 
     #[test]

@@ -176,6 +176,10 @@ enum Commands {
         /// The report directory (or its report.json) of the run to judge.
         #[arg(long)]
         report: PathBuf,
+        /// A target the baseline ran that this run may leave out (its QEMU or compiler is
+        /// missing here, say); repeat for more. Recorded in the report's gate lines.
+        #[arg(long = "allow-skip", value_name = "TARGET")]
+        allow_skip: Vec<String>,
     },
     /// Show what changed between two reports (outcomes, instructions, sizes, divergences).
     Compare {
@@ -352,12 +356,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("{}", executable.display());
             Ok(ExitCode::SUCCESS)
         }
-        Commands::Gate { baseline, report } => {
+        Commands::Gate { baseline, report, allow_skip } => {
             let current = gate::LoadedReport::load(&report_file(&report))?;
             let baseline_file = gate::baseline_file(&baseline, &current)?;
             let accepted = gate::LoadedReport::load(&baseline_file)?;
             let thresholds = gate::Thresholds::load(&baseline.join("thresholds.toml"))?;
-            let comparison = gate::compare(&accepted, &current, &thresholds);
+            let allowed: std::collections::BTreeSet<String> = allow_skip.into_iter().collect();
+            let comparison = gate::compare(&accepted, &current, &thresholds, &allowed);
             print_comparison(&comparison);
             // The report's pages show the deltas from now on.
             let mut pages = Report::load(&current.path)?;
@@ -381,7 +386,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(file) => gate::Thresholds::load(&file)?,
                 None => gate::Thresholds::default(),
             };
-            let comparison = gate::compare(&old, &new, &thresholds);
+            let comparison = gate::compare(&old, &new, &thresholds, &std::collections::BTreeSet::new());
             print_comparison(&comparison);
             println!("{} regressions, {} other changes", comparison.regressions.len(), comparison.notes.len());
             Ok(if comparison.regressions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })

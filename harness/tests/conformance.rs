@@ -3,7 +3,9 @@
 //! `--list`, `--exact` and `--ignored` work, and so do `cargo nextest run` and its `--partition`.
 //!
 //! Suites are the source directories under `conformance/` (each with a `manifest.json`); they
-//! are built on first use. A target this machine cannot run is listed as ignored.
+//! are built on first use. A target this machine cannot run fails its trials with the reason,
+//! unless `XBENCH_ALLOW_SKIP` names it (comma-separated): then its trials are listed as
+//! ignored. A missing QEMU or cross compiler never passes unnoticed.
 
 mod common;
 
@@ -101,9 +103,16 @@ fn main() {
         .filter_map(|dir| Some((dir.file_name()?.to_str()?.to_owned(), tests_of(&dir))))
         .collect();
     suites.sort();
+    let allowed_skips: Vec<String> = std::env::var("XBENCH_ALLOW_SKIP")
+        .unwrap_or_default()
+        .split(',')
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect();
     let mut trials = Vec::new();
     for target in targets.targets.values() {
-        let unavailable = availability::check(target).is_err();
+        let unavailable = availability::check(target).err();
+        let skip_allowed = unavailable.is_some() && allowed_skips.contains(&target.name);
         for (suite, tests) in &suites {
             for test in tests {
                 let (target, suite, name) = (target.clone(), suite.clone(), test.clone());
@@ -112,10 +121,18 @@ fn main() {
                 // A spec this bench cannot run (the preview-2 form) is listed, but ignored.
                 let spec = Spec::load(&root().join("conformance").join(&suite).join(format!("{name}.json")));
                 let unsupported = spec.map(|s| s.unsupported.is_some()).unwrap_or(false);
+                let unavailable = unavailable.clone();
                 trials.push(
-                    Trial::test(trial_name, move || run_trial(&target, &suite, &name))
-                        .with_kind(kind)
-                        .with_ignored_flag(unavailable || unsupported),
+                    Trial::test(trial_name, move || match unavailable {
+                        Some(reason) => Err(format!(
+                            "target {} cannot run here: {reason} (XBENCH_ALLOW_SKIP={} skips it on purpose)",
+                            target.name, target.name
+                        )
+                        .into()),
+                        None => run_trial(&target, &suite, &name),
+                    })
+                    .with_kind(kind)
+                    .with_ignored_flag(skip_allowed || unsupported),
                 );
             }
         }
