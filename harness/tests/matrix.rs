@@ -15,6 +15,16 @@ fn suite_with(dir: &Path, name: &str, wat: &str, spec: &str) -> PathBuf {
     suite
 }
 
+/// Prints "hi" and exits 0, the same on every target.
+const HELLO: &str = r#"(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "hi\n")
+  (func (export "_start")
+    (i32.store (i32.const 0) (i32.const 16))
+    (i32.store (i32.const 4) (i32.const 3))
+    (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
+
 /// Exits with the monotonic clock's resolution in nanoseconds: a real property of each
 /// target's timer, so the targets must disagree.
 const RESOLUTION_AS_EXIT_CODE: &str = r#"(module
@@ -102,15 +112,7 @@ fn a_run_repeats_exactly_outputs_and_instruction_counts() {
 #[test]
 fn breaking_a_test_on_purpose_fails_the_gate_with_a_one_line_reason() {
     let dir = tempfile::tempdir().unwrap();
-    let hello = r#"(module
-      (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
-      (memory (export "memory") 1)
-      (data (i32.const 16) "hi\n")
-      (func (export "_start")
-        (i32.store (i32.const 0) (i32.const 16))
-        (i32.store (i32.const 4) (i32.const 3))
-        (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#;
-    let suite = suite_with(dir.path(), "hello", hello, r#"{"stdout": "hi\n"}"#);
+    let suite = suite_with(dir.path(), "hello", HELLO, r#"{"stdout": "hi\n"}"#);
     let (baseline, report) = (dir.path().join("baseline"), dir.path().join("report"));
     let run = |report: &Path| xbench(&["test", "--target", "host", "--report", report.to_str().unwrap(), suite.to_str().unwrap()]);
     assert_eq!(run(&report).status.code(), Some(0));
@@ -127,6 +129,55 @@ fn breaking_a_test_on_purpose_fails_the_gate_with_a_one_line_reason() {
     let reasons: Vec<&str> = said.lines().filter(|l| l.starts_with("REGRESSION: ")).collect();
     assert_eq!(reasons.len(), 1, "{said}");
     assert!(reasons[0].starts_with("REGRESSION: host::hello: was pass, now fail: stdout differs at byte 1"), "{said}");
+}
+
+#[test]
+fn a_target_or_test_missing_from_the_run_fails_the_gate_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = suite_with(dir.path(), "hello", HELLO, r#"{"stdout": "hi\n"}"#);
+    std::fs::write(suite.join("second.wasm"), std::fs::read(suite.join("hello.wasm")).unwrap()).unwrap();
+    std::fs::write(suite.join("second.json"), r#"{"stdout": "hi\n"}"#).unwrap();
+    let (baseline, report) = (dir.path().join("baseline"), dir.path().join("report"));
+    let run = |targets: &str| {
+        xbench(&["test", "--target", targets, "--report", report.to_str().unwrap(), suite.to_str().unwrap()])
+    };
+    run("host,riscv32");
+    let accepted = xbench(&["baseline", "--baseline", baseline.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert_eq!(accepted.status.code(), Some(0), "{}", text(&accepted));
+    let gate = |extra: &[&str]| {
+        let mut args = vec!["gate", "--baseline", baseline.to_str().unwrap(), "--report", report.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        xbench(&args)
+    };
+    let reasons = |output: &std::process::Output| -> Vec<String> {
+        text(output).lines().filter(|l| l.starts_with("REGRESSION: ")).map(str::to_owned).collect()
+    };
+
+    // The host alone: riscv32, which the baseline ran, is missing.
+    assert_eq!(run("host").status.code(), Some(0));
+    let output = gate(&[]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert_eq!(reasons(&output), ["REGRESSION: riscv32: ran in the baseline, not in this run; pass --allow-skip riscv32 if that is intended"]);
+    // Said on purpose, it passes, and the report's gate lines keep it.
+    let output = gate(&["--allow-skip", "riscv32"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(report.join("report.json")).unwrap()).unwrap();
+    assert!(json["baseline_deltas"].to_string().contains("allowed by --allow-skip"), "{json}");
+
+    // A test removed from the suite: one line names it on each target.
+    std::fs::remove_file(suite.join("second.wasm")).unwrap();
+    std::fs::remove_file(suite.join("second.json")).unwrap();
+    assert_eq!(run("host,riscv32").status.code(), Some(0));
+    let output = gate(&[]);
+    assert_eq!(
+        reasons(&output),
+        [
+            "REGRESSION: host::second: in the baseline (pass), missing from this run",
+            "REGRESSION: riscv32::second: in the baseline (pass), missing from this run"
+        ],
+        "{}",
+        text(&output)
+    );
 }
 
 #[test]
