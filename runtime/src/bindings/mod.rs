@@ -38,6 +38,17 @@ use xila_wamr_sys as wamr;
 
 pub use display::{frame, inject, render_full_frame, with_frame, HOR_RES, VER_RES};
 
+// LVGL 9.3's event codes as the guest sees them. The C enum is u32 on RISC-V and the host, u8
+// with Arm's short enums, so the casts are needed on some targets and no-ops on others.
+#[allow(clippy::unnecessary_cast)]
+const EVENT_ALL: u32 = lv::lv_event_code_t_LV_EVENT_ALL as u32;
+#[allow(clippy::unnecessary_cast)]
+const EVENT_CLICKED: u32 = lv::lv_event_code_t_LV_EVENT_CLICKED as u32;
+#[allow(clippy::unnecessary_cast)]
+const EVENT_VALUE_CHANGED: u32 = lv::lv_event_code_t_LV_EVENT_VALUE_CHANGED as u32;
+#[allow(clippy::unnecessary_cast)]
+const EVENT_DELETE: u32 = lv::lv_event_code_t_LV_EVENT_DELETE as u32;
+
 /// Events kept for the window's event calls.
 const MAX_EVENTS: usize = 64;
 /// The size of `lv_style_t` in the guest (wasm32, LV_USE_ASSERT_STYLE 0): a pointer, a u32, a
@@ -92,13 +103,12 @@ unsafe extern "C" fn on_event(event: *mut lv::lv_event_t) {
     }
     // SAFETY: as above; the user data holds the handle (see Call::register).
     let handle = unsafe { lv::lv_obj_get_user_data(target) } as usize as u16;
-    // LVGL's event code is a C enum: u32 on RISC-V and the host, u8 with Arm's short enums.
     #[allow(clippy::unnecessary_cast)]
     let code = code as u32;
     PENDING.with(|pending| {
-        if code == lv::lv_event_code_t_LV_EVENT_DELETE as u32 {
+        if code == EVENT_DELETE {
             pending.deleted.push(handle);
-        } else if (code == lv::lv_event_code_t_LV_EVENT_CLICKED as u32 || code == lv::lv_event_code_t_LV_EVENT_VALUE_CHANGED as u32)
+        } else if (code == EVENT_CLICKED || code == EVENT_VALUE_CHANGED)
             && pending.events.len() < MAX_EVENTS
         {
             pending.events.push_back((code, handle));
@@ -250,7 +260,7 @@ impl Call<'_> {
             }
         }
         let event = PENDING.with(|pending| pending.events.front().copied());
-        Some(event.unwrap_or((lv::lv_event_code_t_LV_EVENT_ALL as u32, 0)))
+        Some(event.unwrap_or((EVENT_ALL, 0)))
     }
 
     fn drop_event(&mut self) {
