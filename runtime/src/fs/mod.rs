@@ -457,10 +457,10 @@ impl Fs {
                         if wants_dir || walk.trailing_slash {
                             return Err(errno::NOTDIR);
                         }
+                        // WASI lets the directory's `path_filestat_set_size` right govern
+                        // O_TRUNC (libc-wasi checks it before this), not the rights asked for
+                        // the new descriptor: a read-only open may truncate.
                         if oflags & oflags::TRUNC != 0 {
-                            if !writes {
-                                return Err(errno::ACCES);
-                            }
                             let now = self.now();
                             let node = self.node_mut(ino);
                             if let Kind::File(data) = &mut node.kind {
@@ -742,6 +742,12 @@ impl Fs {
         let start = self.handle(dir)?.ino;
         if target.is_empty() {
             return Err(errno::NOENT);
+        }
+        // An absolute target names nothing inside a sandbox: WASI runtimes refuse to create it
+        // (EPERM, as uvwasi and WASI's path-resolution rules say). Images may still hold one,
+        // and resolving it stays ENOTCAPABLE.
+        if target.first() == Some(&b'/') {
+            return Err(errno::PERM);
         }
         if target.len() > PATH_MAX {
             return Err(errno::NAMETOOLONG);

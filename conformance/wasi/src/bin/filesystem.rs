@@ -102,6 +102,14 @@ fn files() {
     let t = open(ROOT, "f.cleanup", O_TRUNC, RIGHTS_ALL, 0).unwrap();
     check_eq("O_TRUNC empties", u64_at(&fstat(t).unwrap(), 32), 0);
     check("fd_close t", unsafe { fd_close(t) }, SUCCESS);
+    // The directory's rights govern O_TRUNC, not the new descriptor's: no rights at all still
+    // truncate.
+    create(ROOT, "f.cleanup", b"again");
+    let t = open(ROOT, "f.cleanup", O_TRUNC, 0, 0).unwrap();
+    check("fd_close t, no rights", unsafe { fd_close(t) }, SUCCESS);
+    let ro = open(ROOT, "f.cleanup", 0, RIGHTS_ALL, 0).unwrap();
+    check_eq("O_TRUNC without rights empties", u64_at(&fstat(ro).unwrap(), 32), 0);
+    check("fd_close ro again", unsafe { fd_close(ro) }, SUCCESS);
 }
 
 fn directories() {
