@@ -130,15 +130,7 @@ pub fn render(now: &Report, before: &Report) -> anyhow::Result<String> {
 
 /// 1353 as "1,353".
 fn group(value: u64) -> String {
-    let digits = value.to_string();
-    let mut out = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
+    crate::report::group_digits(value, ',')
 }
 
 /// `readme` with the block between [`BEGIN`] and [`END`] replaced by `figures`.

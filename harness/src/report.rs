@@ -461,3 +461,17 @@ impl Report {
         Ok(())
     }
 }
+
+/// `n` with its digits in groups of three from the right, `separator` between the groups
+/// (`1353` with ',' is "1,353").
+pub fn group_digits(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
