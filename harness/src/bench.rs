@@ -1323,19 +1323,31 @@ pub fn render_markdown(report: &BenchReport) -> String {
 }
 
 /// Regressions of `current` against `baseline`: instruction counts grown more than 1 %, a
-/// workload that passed and now fails, firmware text+data grown more than 1 %. Notes list what
-/// only one side has.
+/// workload that passed and now fails, firmware text+data grown more than 1 %, and anything the
+/// baseline measured that `current` did not (a target, a workload, a variant, a firmware size)
+/// or measured as zero instructions. Notes list what only `current` has.
 pub fn compare(baseline: &BenchReport, current: &BenchReport) -> (Vec<String>, Vec<String>) {
     let (mut regressions, mut notes) = (Vec::new(), Vec::new());
     for base in &baseline.targets {
         let Some(cur) = current.target(&base.target) else {
-            notes.push(format!("{}: in the baseline, not measured now", base.target));
+            regressions.push(format!("{}: in the baseline, not measured now", base.target));
             continue;
         };
         for b in &base.results {
-            let Some(c) = cur.results.iter().find(|r| r.workload == b.workload) else { continue };
+            let Some(c) = cur.results.iter().find(|r| r.workload == b.workload) else {
+                regressions.push(format!("{} {}: in the baseline, not measured now", base.target, b.workload));
+                continue;
+            };
             for (variant, bv, cv) in [("native", &b.native, &c.native), ("fast", &b.fast, &c.fast), ("classic", &b.classic, &c.classic)] {
-                let (Some(bv), Some(cv)) = (bv, cv) else { continue };
+                let Some(bv) = bv else { continue };
+                let Some(cv) = cv else {
+                    regressions.push(format!("{} {} {variant}: in the baseline, not measured now", base.target, b.workload));
+                    continue;
+                };
+                if cv.ok && cv.measured.unwrap_or(0) == 0 {
+                    regressions.push(format!("{} {} {variant}: no instructions measured", base.target, b.workload));
+                    continue;
+                }
                 if bv.ok && !cv.ok {
                     regressions.push(format!("{} {} {variant}: passed in the baseline, now fails: {}", base.target, b.workload, cv.error));
                     continue;
@@ -1358,6 +1370,9 @@ pub fn compare(baseline: &BenchReport, current: &BenchReport) -> (Vec<String>, V
             ("firmware (classic)", &base.classic_footprint, &cur.classic_footprint),
             ("firmware (without graphics)", &base.without_graphics_footprint, &cur.without_graphics_footprint),
         ] {
+            if old.is_some() && new.is_none() {
+                regressions.push(format!("{} {what}: in the baseline, not measured now", base.target));
+            }
             if let (Some(old), Some(new)) = (old, new) {
                 let (o, n) = (old.text + old.data, new.text + new.data);
                 if o > 0 && n as f64 > o as f64 * (1.0 + SIZE_GROWTH) {
@@ -1490,5 +1505,35 @@ mod tests {
         assert_eq!(regressions.len(), 2, "{regressions:?}");
         assert!(regressions[0].contains("riscv32 fib fast: 1011 instructions"), "{regressions:?}");
         assert_eq!(geomean([2.0, 8.0]).map(|g| (g * 1e9).round() / 1e9), Some(4.0));
+    }
+
+    #[test]
+    fn what_the_baseline_measured_and_this_run_did_not_is_a_regression() {
+        let run = |m: u64| Some(VariantRun { ok: true, measured: Some(m), ..Default::default() });
+        let target = |name: &str, results: Vec<WorkloadResult>| TargetBench {
+            target: name.into(),
+            results,
+            footprint: Some(Footprint { text: 1000, ..Default::default() }),
+            ..Default::default()
+        };
+        let fib = |fast, native| WorkloadResult { workload: "fib".into(), fast, native, classic: None };
+        let crc = WorkloadResult { workload: "crc32".into(), fast: run(500), native: run(50), classic: None };
+        let report = |targets| BenchReport { schema: SCHEMA, targets, ..Default::default() };
+        let baseline = report(vec![target("riscv32", vec![fib(run(1000), run(100)), crc.clone()]), target("cortex-m4f", vec![])]);
+
+        // A target gone, a workload gone, a variant gone, a count of zero: one line each.
+        let current = report(vec![target("riscv32", vec![fib(run(0), None)])]);
+        let (regressions, _) = compare(&baseline, &current);
+        assert_eq!(
+            regressions,
+            [
+                "riscv32 fib native: in the baseline, not measured now",
+                "riscv32 fib fast: no instructions measured",
+                "riscv32 crc32: in the baseline, not measured now",
+                "cortex-m4f: in the baseline, not measured now",
+            ],
+        );
+        // The same run again is clean.
+        assert_eq!(compare(&baseline, &baseline).0, Vec::<String>::new());
     }
 }
