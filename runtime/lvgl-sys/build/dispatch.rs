@@ -65,6 +65,7 @@ enum Ret {
 /// target, so they travel by copy.
 const PLAIN: &[&str] = &["lv_point_t", "lv_area_t", "lv_point_precise_t"];
 
+/// A marshalled function: how each parameter and the result travel.
 pub struct Plan {
     params: Vec<Kind>,
     ret: Ret,
@@ -168,6 +169,8 @@ fn family_class(api: &Api, c: &str) -> Option<String> {
     api.statics.contains(&symbol).then_some(symbol)
 }
 
+/// How `function`'s values travel, or why the dispatcher refuses it (error 3; the reason goes
+/// into functions.txt).
 pub fn plan(api: &Api, function: &Function) -> Result<Plan, String> {
     let variadic = function.variadic;
     let Some(c) = function.c.as_deref() else { return Ok(Plan { params: Vec::new(), ret: Ret::Void }) };
