@@ -30,6 +30,7 @@ pub mod error {
     pub const STYLE_VALUE_ADDRESS: i32 = 11;
     pub const OUT_OF_MEMORY: i32 = 12;
     pub const NO_INSTANCE: i32 = 13;
+    pub const INTERNAL_PART: i32 = 14;
 }
 
 /// An object: a handle from the instance's table, 1..=65535, never a host address.

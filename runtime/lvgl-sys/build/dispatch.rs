@@ -75,6 +75,15 @@ pub struct Plan {
 /// the text under LVGL's feet, or free it.
 const KEEPS_STRING: &[&str] = &["lv_dropdown_set_text", "lv_textarea_set_accepted_chars"];
 
+/// Changes to the object tree, checked by the runtime before LVGL makes them (`Restructure` in
+/// src/lib.rs): the C function and the check's expression.
+const RESTRUCTURES: &[(&str, &str)] = &[
+    ("lv_obj_set_parent", "Restructure::Reparent(p0, p1)"),
+    ("lv_obj_swap", "Restructure::Swap(p0, p1)"),
+    ("lv_obj_move_to_index", "Restructure::Move(p0)"),
+    ("lv_obj_clean", "Restructure::Clean(p0)"),
+];
+
 fn primitive(name: &str) -> Option<&'static str> {
     Some(match name {
         "i8" | "c_schar" => "i8",
@@ -176,6 +185,10 @@ pub fn plan(api: &Api, function: &Function) -> Result<Plan, String> {
     let Some(c) = function.c.as_deref() else { return Ok(Plan { params: Vec::new(), ret: Ret::Void }) };
     if KEEPS_STRING.contains(&c) || c.contains("_static") {
         return Err("LVGL keeps the guest's pointer".into());
+    }
+    if c == "lv_obj_remove_event" {
+        // By index it reaches the proxy's own DELETE handler, which retires handles.
+        return Err("it could remove the handler that retires deleted objects' handles".into());
     }
     let mut params = Vec::new();
     for (index, (name, ty)) in function.params.iter().enumerate() {
@@ -404,6 +417,9 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
             };
             let _ = writeln!(out, "            {line}");
         }
+        if let Some((_, change)) = RESTRUCTURES.iter().find(|(name, _)| *name == c) {
+            let _ = writeln!(out, "            m.restructure({change})?;");
+        }
         let call = if copy_back.is_empty() {
             format!("unsafe {{ {c}({}) }}", call_args.join(", "))
         } else {
@@ -425,7 +441,10 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
             }
             Ret::Enum => format!("let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write(slot, &(r as u32).to_le_bytes())"),
             Ret::Bool => format!("let slot = m.result(result, 1)?;\n            let r = {call};\n            m.write(slot, &[r as u8])"),
-            Ret::Object => format!("let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write_object(slot, r)"),
+            Ret::Object => format!(
+                "let slot = m.result(result, 4)?;\n            let r = {call};\n            m.write_object(slot, r, {})",
+                c.ends_with("_create")
+            ),
             Ret::Color => format!(
                 "let slot = m.result(result, 3)?;\n            let r = {call};\n            m.write(slot, &[r.blue, r.green, r.red])"
             ),

@@ -56,6 +56,23 @@ pub mod dispatch {
         OutOfMemory = 12,
         /// The call did not come from a running module instance.
         NoInstance = 13,
+        /// The object is an internal part of a widget (handed out by a getter, not made by a
+        /// `*_create` call or `window_create`), which only LVGL may delete, move or reparent; or
+        /// a container holds such a part and cannot be cleaned.
+        InternalPart = 14,
+    }
+
+    /// A change to the object tree that the proxy checks before LVGL makes it.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum Restructure {
+        /// `lv_obj_set_parent(object, parent)`.
+        Reparent(*mut lv_obj_t, *mut lv_obj_t),
+        /// `lv_obj_swap(a, b)`.
+        Swap(*mut lv_obj_t, *mut lv_obj_t),
+        /// `lv_obj_move_to_index(object, ...)`.
+        Move(*mut lv_obj_t),
+        /// `lv_obj_clean(object)`: its children are deleted.
+        Clean(*mut lv_obj_t),
     }
 
     /// Xila's extra functions (717..=726), implemented by the runtime.
@@ -96,8 +113,12 @@ pub mod dispatch {
         fn result(&mut self, address: u32, size: u32) -> Result<Slot, Error>;
         /// Writes into a checked slot.
         fn write(&mut self, slot: Slot, bytes: &[u8]) -> Result<(), Error>;
-        /// Registers `object` (if new) and writes its handle (0 for none).
-        fn write_object(&mut self, slot: Slot, object: *mut lv_obj_t) -> Result<(), Error>;
+        /// Registers `object` (if new) and writes its handle (0 for none); `created`: a `*_create`
+        /// call just made it for the guest, so the guest may delete, move and reparent it.
+        fn write_object(&mut self, slot: Slot, object: *mut lv_obj_t, created: bool) -> Result<(), Error>;
+        /// Checks a change to the object tree: only objects the guest created may be deleted,
+        /// moved or reparented, and never under themselves.
+        fn restructure(&mut self, change: Restructure) -> Result<(), Error>;
         /// The series behind `handle`, accepted only if it is in `chart`'s series list now
         /// (`chart` is a live, class-checked chart); else `InvalidHandle`.
         fn series(&mut self, chart: *mut lv_obj_t, handle: u32) -> Result<*mut lv_chart_series_t, Error>;

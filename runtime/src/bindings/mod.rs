@@ -28,12 +28,12 @@ mod display;
 mod tables;
 
 use crate::global::Global;
-use alloc::collections::{BTreeMap, VecDeque};
+use alloc::collections::{BTreeMap, BTreeSet, VecDeque};
 use alloc::vec::Vec;
 use core::ffi::{c_char, c_void};
 use tables::{Handles, OwnedMap, SeriesTable, Styles};
 use xila_lvgl_sys as lv;
-use xila_lvgl_sys::dispatch::{self, Error, Extra, Marshal, Slot};
+use xila_lvgl_sys::dispatch::{self, Error, Extra, Marshal, Restructure, Slot};
 use xila_wamr_sys as wamr;
 
 pub use display::{frame, inject, render_full_frame, with_frame, HOR_RES, VER_RES};
@@ -62,6 +62,9 @@ const PERCENTAGE_MAX: i32 = 268_435_454;
 struct Graphics {
     instance: wamr::wasm_module_inst_t,
     handles: Handles<*mut lv::lv_obj_t>,
+    /// Handles of the objects the guest made (`*_create`, `window_create`). Every other handle
+    /// names an internal part of a widget, handed out by a getter: LVGL's own to delete or move.
+    created: BTreeSet<u16>,
     series: SeriesTable,
     styles: Styles<lv::lv_style_t>,
     /// Button-matrix maps by the matrix's handle; replaced ones are dropped once LVGL holds
@@ -76,6 +79,7 @@ struct Graphics {
 static GRAPHICS: Global<Graphics> = Global::new(Graphics {
     instance: core::ptr::null_mut(),
     handles: Handles::new(),
+    created: BTreeSet::new(),
     series: SeriesTable::new(),
     styles: Styles::new(),
     maps: BTreeMap::new(),
@@ -123,6 +127,7 @@ fn retire_deleted(graphics: &mut Graphics) {
     }
     for handle in deleted {
         graphics.handles.remove(handle);
+        graphics.created.remove(&handle);
         graphics.maps.remove(&handle);
         graphics.windows.remove(&handle);
     }
@@ -228,6 +233,17 @@ impl Call<'_> {
             return Err(Error::OutOfBounds);
         }
         Ok(self.native(address))
+    }
+
+    /// Whether the guest made `object` (so may delete, move or reparent it).
+    fn guest_made(&self, object: *mut lv::lv_obj_t) -> bool {
+        // SAFETY: a live, registered object.
+        let handle = unsafe { lv::lv_obj_get_user_data(object) } as usize;
+        u16::try_from(handle).is_ok_and(|handle| self.graphics.created.contains(&handle))
+    }
+
+    fn require_guest_made(&self, object: *mut lv::lv_obj_t) -> Result<(), Error> {
+        if self.guest_made(object) { Ok(()) } else { Err(Error::InternalPart) }
     }
 
     /// A window: a live screen made by `window_create`.
@@ -339,9 +355,43 @@ impl Marshal for Call<'_> {
         Ok(())
     }
 
-    fn write_object(&mut self, slot: Slot, object: *mut lv::lv_obj_t) -> Result<(), Error> {
-        let handle = if object.is_null() { 0 } else { u32::from(self.register(object)?) };
-        self.write(slot, &handle.to_le_bytes())
+    fn write_object(&mut self, slot: Slot, object: *mut lv::lv_obj_t, created: bool) -> Result<(), Error> {
+        let handle = if object.is_null() { 0 } else { self.register(object)? };
+        if created && handle != 0 {
+            self.graphics.created.insert(handle);
+        }
+        self.write(slot, &u32::from(handle).to_le_bytes())
+    }
+
+    fn restructure(&mut self, change: Restructure) -> Result<(), Error> {
+        match change {
+            Restructure::Move(object) => self.require_guest_made(object),
+            Restructure::Swap(a, b) => self.require_guest_made(a).and(self.require_guest_made(b)),
+            Restructure::Reparent(object, parent) => {
+                self.require_guest_made(object)?;
+                // Under itself or one of its descendants, the tree would become a cycle.
+                let mut ancestor = parent;
+                while !ancestor.is_null() {
+                    if ancestor == object {
+                        return Err(Error::InvalidArgument);
+                    }
+                    // SAFETY: live objects; the parent chain ends at a screen.
+                    ancestor = unsafe { lv::lv_obj_get_parent(ancestor) };
+                }
+                Ok(())
+            }
+            Restructure::Clean(object) => {
+                // SAFETY: a live object; its children are live.
+                let count = unsafe { lv::lv_obj_get_child_count(object) };
+                for index in 0..count {
+                    let child = unsafe { lv::lv_obj_get_child(object, index as i32) };
+                    if !child.is_null() && !self.guest_made(child) {
+                        return Err(Error::InternalPart);
+                    }
+                }
+                Ok(())
+            }
+        }
     }
 
     fn series(&mut self, chart: *mut lv::lv_obj_t, handle: u32) -> Result<*mut lv::lv_chart_series_t, Error> {
@@ -419,6 +469,7 @@ impl Marshal for Call<'_> {
                     return Err(Error::OutOfMemory);
                 }
                 let handle = self.register(screen)?;
+                self.graphics.created.insert(handle);
                 self.graphics.windows.insert(handle, (Vec::new(), 0));
                 // SAFETY: a live screen.
                 unsafe { lv::lv_screen_load(screen) };
@@ -426,6 +477,7 @@ impl Marshal for Call<'_> {
             }
             Extra::ObjectDelete => {
                 let object = self.object(a[0], None)?;
+                self.require_guest_made(object)?;
                 // Without an active screen LVGL's next refresh reads through NULL.
                 // SAFETY: LVGL is started.
                 if object == unsafe { lv::lv_screen_active() } {
@@ -534,6 +586,7 @@ extern "C" fn xila_graphics_call(
             // still point at (styles, maps) stays alive.
             graphics.instance = instance;
             graphics.handles.clear();
+            graphics.created.clear();
             graphics.series.clear();
             graphics.styles.retire_all();
             let maps = core::mem::take(&mut graphics.maps);
@@ -574,7 +627,7 @@ pub(crate) fn register() -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::dispatch::{call, Error, Extra, Marshal, Slot};
+    use super::dispatch::{call, Error, Extra, Marshal, Restructure, Slot};
     use super::lv;
     use core::ffi::c_char;
 
@@ -601,8 +654,11 @@ mod tests {
         fn write(&mut self, _: Slot, _: &[u8]) -> Result<(), Error> {
             Err(Error::NullPointer)
         }
-        fn write_object(&mut self, _: Slot, _: *mut lv::lv_obj_t) -> Result<(), Error> {
+        fn write_object(&mut self, _: Slot, _: *mut lv::lv_obj_t, _: bool) -> Result<(), Error> {
             Err(Error::NullPointer)
+        }
+        fn restructure(&mut self, _: Restructure) -> Result<(), Error> {
+            Err(Error::InternalPart)
         }
         fn series(&mut self, _: *mut lv::lv_obj_t, _: u32) -> Result<*mut lv::lv_chart_series_t, Error> {
             Err(Error::InvalidHandle)

@@ -45,6 +45,7 @@ fn main() {
     styles(label);
     series(window, label, result);
     handed_over(window);
+    tree_changes(window);
 
     println!("module still running: {}", object_get_width(label).is_ok());
     println!("security done");
@@ -194,6 +195,40 @@ fn handles(window: Object, label: Object, button: Object) {
     check("slider function on slider", status(slider_set_value(slider, 1, AnimEnable::OFF)), 0);
     check("slider function on label", status(slider_set_value(label, 1, AnimEnable::OFF)), WRONG_CLASS);
     check("text area text of a label", status(textarea_get_text(label, &mut [0; 8])), WRONG_CLASS);
+}
+
+/// Only objects the guest made may leave the tree or move in it, and never under themselves:
+/// the internal parts of a widget (a dropdown's list, a calendar's button matrix, handed out by
+/// getters) are LVGL's, and deleting, cleaning away, reordering or reparenting them would leave
+/// the widget pointing at freed or foreign objects.
+fn tree_changes(window: Object) {
+    let dropdown = dropdown_create(window).unwrap();
+    let list = dropdown_get_list(dropdown).unwrap();
+    let calendar = calendar_create(window).unwrap();
+    let matrix = calendar_get_btnmatrix(calendar).unwrap();
+    check("delete a dropdown's list", status(object_delete(list)), INTERNAL_PART);
+    check("delete a calendar's button matrix", status(object_delete(matrix)), INTERNAL_PART);
+    check("clean a calendar (its parts)", status(object_clean(calendar)), INTERNAL_PART);
+    check("move a part to another index", status(object_move_to_index(matrix, 0)), INTERNAL_PART);
+    check("swap a part with an object", status(object_swap(matrix, dropdown)), INTERNAL_PART);
+    check("reparent a part", status(object_set_parent(matrix, window)), INTERNAL_PART);
+    // The guest's own objects: free to move, but never under themselves.
+    let outer = object_create(window).unwrap();
+    let inner = object_create(outer).unwrap();
+    let innermost = object_create(inner).unwrap();
+    check("reparent under itself", status(object_set_parent(outer, outer)), INVALID_ARGUMENT);
+    check("reparent under a grandchild", status(object_set_parent(outer, innermost)), INVALID_ARGUMENT);
+    check("reparent under its parent's sibling", status(object_set_parent(innermost, dropdown)), 0);
+    check("swap two own objects", status(object_swap(outer, dropdown)), 0);
+    check("move an own object", status(object_move_to_index(outer, 0)), 0);
+    check("clean an own container", status(object_clean(outer)), 0);
+    println!("inner deleted by the clean: {}", object_get_width(inner) == Err(Error(INVALID_HANDLE)));
+    check("remove an event handler by index", raw(function::OBJECT_REMOVE_EVENT as i32, &[outer.0 as i32, 0], 2, 4), UNSUPPORTED_FUNCTION);
+    // The widgets still work, and go with their parts when the guest deletes them.
+    check("delete the calendar", status(object_delete(calendar)), 0);
+    check("its button matrix went with it", status(object_get_width(matrix)), INVALID_HANDLE);
+    check("delete the dropdown", status(object_delete(dropdown)), 0);
+    check("delete the container", status(object_delete(outer)), 0);
 }
 
 /// Points and areas are copied through their address: checked like any other pointer.
