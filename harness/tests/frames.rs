@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Output;
 
-use common::{root, text, xbench_command};
+use common::{empty_suite, root, text, xbench_command};
 
 fn xbench(args: &[&str], bless: Option<&str>) -> Output {
     let mut command = xbench_command();
@@ -68,9 +68,7 @@ fn guest() -> Vec<u8> {
 #[test]
 fn frames_are_compared_with_goldens_and_clicks_reach_the_guest() {
     let dir = tempfile::tempdir().unwrap();
-    let suite = dir.path().join("suite");
-    std::fs::create_dir_all(&suite).unwrap();
-    std::fs::write(suite.join("manifest.json"), r#"{"name": "frames e2e"}"#).unwrap();
+    let suite = empty_suite(dir.path(), "frames e2e");
     std::fs::write(suite.join("button.wasm"), guest()).unwrap();
     std::fs::write(
         suite.join("button.json"),

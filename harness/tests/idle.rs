@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{text, xbench};
+use common::{empty_suite, text, xbench};
 
 // Graphics function numbers from Xila's table (runtime/bindings/functions.txt).
 /// `window_create() -> *mut Object`: no argument; the window's handle (4 bytes) at the result
@@ -70,9 +70,7 @@ fn result<'a>(report: &'a serde_json::Value, target: &str, test: &str) -> &'a se
 #[test]
 fn a_guest_waiting_for_input_ends_idle_and_a_spec_can_expect_it() {
     let dir = tempfile::tempdir().unwrap();
-    let suite = dir.path().join("suite");
-    std::fs::create_dir_all(&suite).unwrap();
-    std::fs::write(suite.join("manifest.json"), r#"{"name": "idle e2e"}"#).unwrap();
+    let suite = empty_suite(dir.path(), "idle e2e");
     let waiting = guest(false);
     // Two clicks on the window (a screen is clickable): two events, then the run ends idle.
     write_test(

@@ -25,3 +25,11 @@ pub fn xbench(args: &[&str]) -> Output {
 pub fn text(output: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
 }
+
+/// An empty suite directory `suite` under `parent`, with a manifest naming it `name`.
+pub fn empty_suite(parent: &Path, name: &str) -> PathBuf {
+    let suite = parent.join("suite");
+    std::fs::create_dir_all(&suite).unwrap();
+    std::fs::write(suite.join("manifest.json"), format!(r#"{{"name": "{name}"}}"#)).unwrap();
+    suite
+}

@@ -332,57 +332,48 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
         // Copies of plain structures LVGL may have written, back to linear memory.
         let mut copy_back: Vec<String> = Vec::new();
         for (i, kind) in plan.params.iter().enumerate() {
+            // How LVGL gets the converted value: by value, unless the arm says otherwise.
+            let mut arg = format!("p{i}");
             let line = match kind {
                 Kind::Int(primitive) => {
-                    call_args.push(format!("p{i} as _"));
+                    arg = format!("p{i} as _");
                     format!("let p{i}: {primitive} = int(a[{i}])?;")
                 }
                 Kind::Enum(name) => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = enum_{name}(a[{i}])?;")
                 }
                 Kind::Bool => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = boolean(a[{i}])?;")
                 }
                 Kind::Object(class) => {
-                    call_args.push(format!("p{i}"));
                     match class {
                         Some(class) => format!("let p{i} = m.object(a[{i}], Some(unsafe {{ core::ptr::addr_of!({class}) }}))?;"),
                         None => format!("let p{i} = m.object(a[{i}], None)?;"),
                     }
                 }
                 Kind::Str => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = m.string(a[{i}])?;")
                 }
                 Kind::Format => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = m.format(a[{i}])?;")
                 }
                 Kind::Style => {
-                    call_args.push(format!("p{i}"));
                     let init = c == "lv_style_init" && i == 0;
                     format!("let p{i} = m.style(a[{i}], {init})?;")
                 }
                 Kind::Color => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = color(a[{i}])?;")
                 }
                 Kind::Color32 => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = color32(a[{i}]);")
                 }
                 Kind::Color16 => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = color16(a[{i}])?;")
                 }
                 Kind::StyleValue(prop) => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = style_value(a[{prop}], a[{i}])?;")
                 }
                 Kind::Series(nullable) => {
-                    call_args.push(format!("p{i}"));
                     if *nullable {
                         format!("let p{i} = if a[{i}] == 0 {{ core::ptr::null_mut() }} else {{ m.series(p0, a[{i}])? }};")
                     } else {
@@ -390,11 +381,10 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
                     }
                 }
                 Kind::ButtonMap => {
-                    call_args.push(format!("p{i}"));
                     format!("let p{i} = m.button_map(p0, a[{i}])?;")
                 }
                 Kind::StyleValueOut(prop) => {
-                    call_args.push(format!("&mut p{i}"));
+                    arg = format!("&mut p{i}");
                     copy_back.push(format!("m.write(slot{i}, &style_value_bytes(a[{prop}], &p{i})?)?;"));
                     format!(
                         "style_value_bytes(a[{prop}], &unsafe {{ core::mem::zeroed() }})?;\n            \
@@ -404,7 +394,7 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
                     )
                 }
                 Kind::Plain(ty, writable) => {
-                    call_args.push(if *writable { format!("&mut p{i}") } else { format!("&p{i}") });
+                    arg = if *writable { format!("&mut p{i}") } else { format!("&p{i}") };
                     if *writable {
                         copy_back.push(format!("unsafe {{ core::ptr::write_unaligned(at{i}.cast::<{ty}>(), p{i}) }};"));
                     }
@@ -415,6 +405,7 @@ pub fn render(api: &Api, list: &[Function], plans: &[Result<Plan, String>]) -> S
                     )
                 }
             };
+            call_args.push(arg);
             let _ = writeln!(out, "            {line}");
         }
         if let Some((_, change)) = RESTRUCTURES.iter().find(|(name, _)| *name == c) {

@@ -4,8 +4,6 @@
 //! WAMR's unknown-import error, which is what such a device must say. The functions the boards
 //! call after a run answer "no display".
 
-use alloc::vec::Vec;
-
 /// There is no input device: pointer events have nowhere to go.
 pub fn inject(events: impl Iterator<Item = bench_protocol::InputEvent>) {
     events.for_each(drop);
@@ -18,11 +16,6 @@ pub fn render_full_frame() -> bool {
 
 /// No display, no frame.
 pub fn with_frame<R>(_f: impl FnOnce(u32, u32, &[u8]) -> R) -> Option<R> {
-    None
-}
-
-/// No display, no frame.
-pub fn frame() -> Option<Vec<u8>> {
     None
 }
 

@@ -189,11 +189,5 @@ pub fn with_frame<R>(f: impl FnOnce(u32, u32, &[u8]) -> R) -> Option<R> {
     Some(f(HOR_RES as u32, VER_RES as u32, bytes))
 }
 
-/// Renders what is pending and returns a copy of the frame; `None` if no guest ever used the
-/// display.
-pub fn frame() -> Option<Vec<u8>> {
-    with_frame(|_, _, pixels| pixels.to_vec())
-}
-
 #[cfg(target_endian = "big")]
 compile_error!("frames are written as little-endian RGB565 straight from the framebuffer");

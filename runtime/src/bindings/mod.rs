@@ -36,7 +36,7 @@ use xila_lvgl_sys as lv;
 use xila_lvgl_sys::dispatch::{self, Error, Extra, Marshal, Restructure, Slot};
 use xila_wamr_sys as wamr;
 
-pub use display::{frame, inject, render_full_frame, with_frame, HOR_RES, VER_RES};
+pub use display::{inject, render_full_frame, with_frame, HOR_RES, VER_RES};
 
 // LVGL 9.3's event codes as the guest sees them. The C enum is u32 on RISC-V and the host, u8
 // with Arm's short enums, so the casts are needed on some targets and no-ops on others.
@@ -498,11 +498,11 @@ impl Marshal for Call<'_> {
                 self.write(slot, &coordinate.to_le_bytes())
             }
             Extra::TextareaGetText => {
-                self.textarea_text(a[0])?;
+                // LVGL does not run during the checks below, so the text stays as it is.
+                let text = self.textarea_text(a[0])?;
                 let size = a[2];
                 let buffer = if size == 0 { core::ptr::null_mut() } else { self.buffer(a[1], size)? };
                 let slot = self.result(result, 4)?;
-                let text = self.textarea_text(a[0])?;
                 if !buffer.is_null() {
                     let copied = text.len().min(size as usize - 1);
                     // SAFETY: buffer was checked for `size` bytes.
